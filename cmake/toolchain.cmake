@@ -1,0 +1,41 @@
+# Compiler, warnings, ccache and mold. Everything here is about how we compile, nothing
+# about what.
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+if(NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "" FORCE)
+endif()
+
+option(KRILIN_WERROR "Treat warnings as errors (CI sets this)" OFF)
+option(KRILIN_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+find_program(MOLD_PROGRAM mold)
+if(MOLD_PROGRAM AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_link_options(-fuse-ld=mold)
+endif()
+
+# Debug info is what makes a one-file rebuild slow to link; -g1 keeps line tables.
+string(REPLACE "-g" "-g1" CMAKE_CXX_FLAGS_RELWITHDEBINFO "${CMAKE_CXX_FLAGS_RELWITHDEBINFO}")
+
+add_library(krilin_warnings INTERFACE)
+target_compile_options(krilin_warnings INTERFACE -Wall -Wextra -Wno-missing-field-initializers)
+if(KRILIN_WERROR)
+  target_compile_options(krilin_warnings INTERFACE -Werror)
+endif()
+
+# Asio/Beast settings shared by every target so that their ABI is one.
+add_compile_definitions(
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE
+  BOOST_BEAST_USE_STD_STRING_VIEW
+  BOOST_JSON_NO_LIB
+  BOOST_URL_NO_LIB
+  BOOST_ALL_NO_LIB)
