@@ -1,0 +1,107 @@
+// Helpers for the black-box integration tests: start the real `krilin` binary on a free
+// port with a fresh data directory, talk to it over real sockets, stop it with signals.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const KRILIN_BIN = process.env.KRILIN_BIN ?? path.resolve('build/src/server/krilin');
+export const PG_URL = process.env.KRILIN_TEST_DATABASE_URL;
+
+export function tempDir(prefix = 'krilin-it-') {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Starts `krilin serve` and resolves once it printed the URL it listens on.
+export async function startKrilin({ env = {}, args = [], dataDir } = {}) {
+  const dir = dataDir ?? tempDir();
+  const proc = spawn(KRILIN_BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, ...args], {
+    env: { PATH: process.env.PATH, KRILIN_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`krilin did not start in 20 s:\n${out}\n${err}`)), 20000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[0]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`krilin exited with ${code}:\n${out}\n${err}`)); });
+  });
+  const server = {
+    url,
+    port: Number(new URL(url).port),
+    dataDir: dir,
+    proc,
+    exited,
+    logs: () => out + err,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+    cleanup() { if (!dataDir) rmSync(dir, { recursive: true, force: true }); },
+  };
+  return server;
+}
+
+// Sends raw bytes and collects whatever comes back until the server closes the
+// connection or `timeoutMs` passes. Resolves {data, closed, ms}.
+export function rawExchange(port, chunks, { timeoutMs = 5000, gapMs = 0 } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const sock = net.connect(port, '127.0.0.1');
+    let data = '';
+    let done = false;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ data, closed, ms: Date.now() - started });
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    sock.on('data', (d) => { data += d.toString('latin1'); });
+    sock.on('close', () => finish(true));
+    sock.on('error', () => finish(true));
+    sock.on('connect', async () => {
+      for (const c of chunks) {
+        if (sock.destroyed) return;
+        sock.write(c);
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+  });
+}
+
+export function runCli(args, env = {}) {
+  const r = spawnSync(KRILIN_BIN, args, {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export async function getJson(url, init) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body;
+  try { body = JSON.parse(text); } catch { body = text; }
+  return { status: res.status, headers: res.headers, body };
+}
+
+// Asserts the one error envelope of every non-2xx answer.
+export function assertEnvelope(assert, body, code) {
+  assert.equal(typeof body, 'object', `not JSON: ${body}`);
+  assert.ok(body.error, `no error object: ${JSON.stringify(body)}`);
+  assert.match(body.error.code, /^[a-z][a-z0-9_]*$/);
+  if (code) assert.equal(body.error.code, code);
+  assert.equal(typeof body.error.message, 'string');
+  assert.ok(body.error.message.length > 0);
+  assert.equal(typeof body.error.retryable, 'boolean');
+}
