@@ -36,7 +36,7 @@ services_start() {
     --locale=C.UTF-8 >"$SERVICES_DIR/pg/initdb.log" 2>&1 \
     || { cat "$SERVICES_DIR/pg/initdb.log" >&2; return 1; }
   as_pg_user "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -l "$SERVICES_DIR/pg/server.log" -w -t 60 \
-    -o "-p $pg_port -k $SERVICES_DIR/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+    -o "-p $pg_port -k $SERVICES_DIR/pg -c listen_addresses=127.0.0.1 -c fsync=${SERVICES_PG_FSYNC:-off} -c max_connections=200" \
     start >/dev/null || { cat "$SERVICES_DIR/pg/server.log" >&2; return 1; }
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres krilin_test
 
