@@ -1,0 +1,65 @@
+#include "http/pipeline.h"
+
+#include "core/log.h"
+
+namespace krilin::http {
+namespace {
+
+bool is_json_content_type(std::optional<std::string_view> ct) {
+  if (!ct) return false;
+  std::string_view v = *ct;
+  auto semi = v.find(';');
+  if (semi != std::string_view::npos) v = v.substr(0, semi);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.size() != 16) return false;
+  std::string lower(v);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json";
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<Response>> prepare(Request& request, const Router& router,
+                                                 const Authenticator& authenticate) {
+  const Route& route = *request.route;
+  if (route.auth_required) {
+    if (!authenticate)
+      co_return Response::error({ErrorKind::unauthenticated, "unauthenticated", "Sign in to use this."});
+    auto principal = co_await authenticate(request);
+    if (!principal) co_return Response::error(principal.error());
+    request.principal = std::move(principal.value());
+  }
+  const CompiledSchema* schema = router.request_schema(&route);
+  if (!schema) co_return std::nullopt;
+  if (!is_json_content_type(request.header("content-type")))
+    co_return Response::error({ErrorKind::unsupported_media_type, "unsupported_media_type",
+                               "Send the body as JSON with Content-Type: application/json."});
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 64;
+  request.json = json::parse(request.body, ec, {}, opts);
+  if (ec)
+    co_return Response::error(Error::invalid("invalid_json", "The body is not valid JSON: " + ec.message() + "."));
+  auto valid = schema->validate(request.json);
+  if (!valid) co_return Response::error(valid.error());
+  co_return std::nullopt;
+}
+
+asio::awaitable<Response> dispatch(Request& request, const Router& router,
+                                   const Authenticator& authenticate) {
+  try {
+    if (auto refused = co_await prepare(request, router, authenticate)) co_return std::move(*refused);
+    co_return co_await request.route->handler(request);
+  } catch (const Exception& e) {
+    if (e.error().kind == ErrorKind::internal)
+      core::log_event(spdlog::level::err, "handler failed",
+                      {{"request_id", request.request_id}, {"error", e.error().message}});
+    co_return Response::error(e.error());
+  } catch (const std::exception& e) {
+    core::log_event(spdlog::level::err, "handler threw",
+                    {{"request_id", request.request_id}, {"route", request.route->path}, {"error", e.what()}});
+  }
+  co_return Response::error(Error::internal("Something went wrong on our side; it has been logged."));
+}
+
+}  // namespace krilin::http

@@ -1,0 +1,21 @@
+#pragma once
+// The request pipeline between the wire and the handler, free of Beast so that it is
+// unit-testable: authentication for routes that need a user, body checks (content type,
+// JSON, schema), then the handler. Every failure becomes a Response in the error envelope;
+// an exception that is not a krilin::Exception becomes a logged 500.
+#include "http/router.h"
+#include "http/types.h"
+
+namespace krilin::http {
+
+// Runs authentication (when the route needs it) and body validation; fills
+// request.json and request.principal. Returns an error Response to send instead of
+// calling the handler, or nullopt to go on.
+asio::awaitable<std::optional<Response>> prepare(Request& request, const Router& router,
+                                                 const Authenticator& authenticate);
+
+// prepare() + the handler, with every exception mapped to the envelope.
+asio::awaitable<Response> dispatch(Request& request, const Router& router,
+                                   const Authenticator& authenticate);
+
+}  // namespace krilin::http

@@ -1,0 +1,542 @@
+// The Beast part of the HTTP layer: accepting, reading with limits and deadlines,
+// writing, WebSocket upgrade, graceful stop. The request pipeline itself (auth, body
+// checks, handler) is in pipeline.cpp, free of Beast.
+#include "http/server.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "core/errors.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "http/pipeline.h"
+
+namespace krilin::http {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// Per-connection state the stopper may touch; every field is used on the connection's
+// strand only (stop() posts there).
+struct Conn {
+  asio::any_io_executor strand;
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;
+};
+
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
+  return true;
+}
+
+class WsConnection final : public WebSocket {
+ public:
+  WsConnection(websocket::stream<beast::tcp_stream>& ws, const Request& req, std::size_t limit)
+      : ws_(ws), req_(req), limit_(limit), wake_(ws.get_executor()) {}
+
+  asio::awaitable<std::optional<std::string>> receive() override {
+    beast::flat_buffer buf;
+    auto [ec, n] = co_await ws_.async_read(buf, kTuple);
+    if (ec) {
+      closed_ = true;
+      wake_.cancel();
+      co_return std::nullopt;
+    }
+    co_return beast::buffers_to_string(buf.data());
+  }
+
+  bool send(std::string text) override {
+    if (closed_) return false;
+    if (queue_.size() >= limit_) {
+      // The client is not reading: close it rather than let the queue grow.
+      close(1008, "too slow: outgoing queue full");
+      return false;
+    }
+    queue_.push_back(std::move(text));
+    wake_.cancel();
+    return true;
+  }
+
+  void close(int code, std::string reason) override {
+    if (closed_) return;
+    closed_ = true;
+    close_code_ = code;
+    close_reason_ = std::move(reason);
+    wake_.cancel();
+  }
+
+  const Request& request() const override { return req_; }
+
+  // Drains the queue until the connection is closed, then sends the close frame.
+  asio::awaitable<void> writer() {
+    for (;;) {
+      while (!queue_.empty() && !(closed_ && close_code_ == 1008)) {
+        ws_.text(true);
+        auto [ec, n] = co_await ws_.async_write(asio::buffer(queue_.front()), kTuple);
+        if (ec) {
+          closed_ = true;
+          co_return;
+        }
+        queue_.pop_front();
+      }
+      if (closed_) break;
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(kTuple);
+    }
+    queue_.clear();
+    if (close_code_ != 0 && ws_.is_open()) {
+      websocket::close_reason cr(static_cast<websocket::close_code>(close_code_), close_reason_);
+      co_await ws_.async_close(cr, kTuple);
+    }
+  }
+
+  void finish() { close(1000, "bye"); }
+
+ private:
+  websocket::stream<beast::tcp_stream>& ws_;
+  const Request& req_;
+  std::size_t limit_;
+  asio::steady_timer wake_;
+  std::deque<std::string> queue_;
+  bool closed_ = false;
+  int close_code_ = 0;
+  std::string close_reason_;
+};
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io, ServerOptions o, std::shared_ptr<const Router> r, core::Metrics& m,
+       Authenticator a)
+      : io(io), opt(o), router(std::move(r)), metrics(m), authenticate(std::move(a)),
+        acceptor(asio::make_strand(io)) {}
+
+  asio::io_context& io;
+  ServerOptions opt;
+  std::shared_ptr<const Router> router;
+  core::Metrics& metrics;
+  Authenticator authenticate;
+  tcp::acceptor acceptor;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> active{0};
+  std::mutex mu;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Conn>> conns;
+  std::uint64_t next_id = 0;
+  std::function<void()> on_done;
+  bool done_called = false;
+  std::unique_ptr<asio::steady_timer> grace_timer;
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<Conn> conn);
+  asio::awaitable<void> serve_websocket(beast::tcp_stream& stream,
+                                        bhttp::request_parser<bhttp::string_body>& parser,
+                                        Request& request);
+  void ended(std::uint64_t id);
+  void finish_stop();
+  void record(const Request& req, int status, std::size_t bytes,
+              std::chrono::steady_clock::time_point started);
+};
+
+namespace {
+
+bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool head,
+                                             const std::string& request_id, bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+  if (r.content_type.rfind("application/json", 0) == 0) res.set(bhttp::field::cache_control, "no-store");
+  if (!request_id.empty()) res.set("X-Request-Id", request_id);
+  for (const auto& [k, v] : r.headers) res.set(k, v);
+  res.keep_alive(keep_alive);
+  if (head) {
+    res.content_length(r.body.size());
+  } else {
+    res.body() = r.body;
+    res.prepare_payload();
+  }
+  return res;
+}
+
+Response envelope(ErrorKind kind, const char* code, const char* message) {
+  return Response::error(Error{kind, code, message});
+}
+
+}  // namespace
+
+void Server::Impl::record(const Request& req, int status, std::size_t bytes,
+                          std::chrono::steady_clock::time_point started) {
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::string route = req.route ? req.route->path : "unmatched";
+  std::string method(method_name(req.method));
+  metrics.inc("krilin_http_requests_total", {{"method", method}, {"route", route}, {"status", std::to_string(status)}});
+  metrics.observe("krilin_http_request_duration_seconds", {{"method", method}, {"route", route}}, secs);
+  if (!opt.access_log) return;
+  core::log_event(spdlog::level::info, "request",
+                  {{"method", method},
+                   {"path", req.path},
+                   {"route", route},
+                   {"status", status},
+                   {"duration_ms", secs * 1000},
+                   {"bytes", bytes},
+                   {"request_id", req.request_id},
+                   {"remote", req.remote_address}});
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kTuple);
+    if (stopping) co_return;
+    if (ec) {
+      if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+      // Out of descriptors and the like: back off rather than spin.
+      asio::steady_timer t(acceptor.get_executor(), 50ms);
+      co_await t.async_wait(kTuple);
+      continue;
+    }
+    auto conn = std::make_shared<Conn>();
+    conn->strand = socket.get_executor();
+    std::uint64_t id;
+    {
+      std::lock_guard lock(mu);
+      id = next_id++;
+      conns.emplace(id, conn);
+    }
+    active.fetch_add(1);
+    asio::co_spawn(conn->strand, session(std::move(socket), conn),
+                   [self, id](std::exception_ptr ep) {
+                     if (ep) {
+                       try {
+                         std::rethrow_exception(ep);
+                       } catch (const std::exception& e) {
+                         core::log_event(spdlog::level::err, "connection failed", {{"error", e.what()}});
+                       }
+                     }
+                     self->ended(id);
+                   });
+  }
+}
+
+asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<Conn> conn) {
+  beast::tcp_stream stream(std::move(socket));
+  conn->stream = &stream;
+  struct Detach {
+    Conn& c;
+    ~Detach() { c.stream = nullptr; }
+  } detach{*conn};
+  beast::error_code addr_ec;
+  auto endpoint = stream.socket().remote_endpoint(addr_ec);
+  std::string remote = addr_ec ? "" : endpoint.address().to_string();
+  beast::flat_buffer buffer;
+
+  for (;;) {
+    // Between requests: wait for the first byte under the idle deadline.
+    if (buffer.size() == 0) {
+      conn->idle = true;
+      if (stopping) break;
+      stream.expires_after(opt.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+      conn->idle = false;
+      if (ec) break;
+      buffer.commit(n);
+    }
+    conn->idle = false;
+    auto started = std::chrono::steady_clock::now();
+    // The whole request (header and body) must arrive within read_timeout.
+    stream.expires_after(opt.read_timeout);
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
+    parser.body_limit(opt.max_body_bytes);
+
+    Request request;
+    request.remote_address = remote;
+    request.request_id = core::random_token(12);
+    Response response;
+    bool close_after = false;
+    bool unread_input = false;  // request bytes left unread: linger before closing
+    bool client_keep_alive = false;
+    bool head = false;
+    unsigned version = 11;
+
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    if (hec) {
+      if (hec == bhttp::error::body_limit) {
+        // Beast checks Content-Length against the limit while parsing the header.
+        response = envelope(ErrorKind::payload_too_large, "payload_too_large", "The request body is too large.");
+      } else if (hec == bhttp::error::header_limit) {
+        response = envelope(ErrorKind::header_too_large, "header_too_large",
+                            "The request line and headers are too large.");
+      } else if (hec == beast::error::timeout || hec == bhttp::error::end_of_stream ||
+                 hec == asio::error::eof || hec == asio::error::operation_aborted ||
+                 hec == asio::error::connection_reset) {
+        break;  // a slow or vanished client: nothing to answer
+      } else {
+        response = envelope(ErrorKind::invalid_input, "bad_request", "The request is not valid HTTP/1.1.");
+      }
+      close_after = true;
+      unread_input = true;
+    } else {
+      auto& h = parser.get();
+      version = h.version();
+      client_keep_alive = h.keep_alive();
+      auto method = parse_method(std::string_view(h.method_string().data(), h.method_string().size()));
+      request.method = method.value_or(Method::options);
+      head = request.method == Method::head;
+      request.target = std::string(h.target());
+      auto q = request.target.find('?');
+      request.path = request.target.substr(0, q);
+      if (q != std::string::npos) request.query = parse_query(std::string_view(request.target).substr(q + 1));
+      for (const auto& f : h) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        request.headers.emplace_back(std::move(name), std::string(f.value()));
+      }
+      if (auto rid = request.header("x-request-id"); rid && sane_request_id(*rid)) request.request_id = std::string(*rid);
+
+      bool has_body = parser.content_length().value_or(0) > 0 || parser.chunked();
+      if (parser.content_length() && *parser.content_length() > opt.max_body_bytes) {
+        response = envelope(ErrorKind::payload_too_large, "payload_too_large", "The request body is too large.");
+        close_after = unread_input = true;
+      } else if (request.path.empty() || request.path.front() != '/') {
+        response = envelope(ErrorKind::invalid_input, "bad_request", "The request target must be a path.");
+        close_after = unread_input = has_body;
+      } else {
+        Match m = router->match(request.method, request.path);
+        if (!method && !m.error) {
+          m.route = nullptr;
+          m.error = Error{ErrorKind::method_not_allowed, "method_not_allowed", "This method is not supported."};
+        }
+        if (m.error) {
+          response = Response::error(*m.error);
+          if (!m.allowed.empty()) {
+            std::string allow;
+            for (auto a : m.allowed) allow += (allow.empty() ? "" : ", ") + std::string(method_name(a));
+            response.with_header("Allow", allow);
+          }
+          // The body was not read: the connection cannot be reused.
+          close_after = unread_input = has_body;
+        } else {
+          request.route = m.route;
+          request.params = std::move(m.params);
+          if (m.route->ws) {
+            if (!websocket::is_upgrade(h)) {
+              response = envelope(ErrorKind::invalid_input, "websocket_required", "This address speaks WebSocket only.");
+            } else {
+              co_await serve_websocket(stream, parser, request);
+              co_return;
+            }
+          } else {
+            if (has_body) {
+              auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+              if (bec == bhttp::error::body_limit) {
+                response = envelope(ErrorKind::payload_too_large, "payload_too_large", "The request body is too large.");
+                close_after = unread_input = true;
+              } else if (bec) {
+                break;  // timed out or vanished mid-body
+              }
+            }
+            if (!close_after) {
+              request.body = std::move(parser.get().body());
+              response = co_await dispatch(request, *router, authenticate);
+            }
+          }
+        }
+      }
+    }
+
+    bool keep_alive = !close_after && client_keep_alive && !stopping;
+    auto res = to_beast(response, version, head, request.request_id, keep_alive);
+    stream.expires_after(opt.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+    record(request, response.status, response.body.size(), started);
+    if (wec || !keep_alive) {
+      if (!wec && unread_input) {
+        // Lingering close: stop sending, then drain what the client is still sending
+        // for a moment, so that closing does not reset the connection before the client
+        // read our answer.
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream.expires_after(500ms);
+        std::array<char, 4096> sink;
+        std::size_t drained = 0;
+        while (drained < (1 << 20)) {
+          auto [dec, dn] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+          if (dec) break;
+          drained += dn;
+        }
+      }
+      break;
+    }
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.close();
+}
+
+asio::awaitable<void> Server::Impl::serve_websocket(beast::tcp_stream& stream,
+                                                    bhttp::request_parser<bhttp::string_body>& parser,
+                                                    Request& request) {
+  auto started = std::chrono::steady_clock::now();
+  if (auto refused = co_await prepare(request, *router, authenticate)) {
+    auto res = to_beast(*refused, parser.get().version(), false, request.request_id, false);
+    co_await bhttp::async_write(stream, res, kTuple);
+    record(request, refused->status, refused->body.size(), started);
+    co_return;
+  }
+  stream.expires_never();
+  websocket::stream<beast::tcp_stream> ws(std::move(stream));
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = opt.read_timeout;
+  t.idle_timeout = opt.ws_idle_timeout;
+  t.keep_alive_pings = true;
+  ws.set_option(t);
+  ws.read_message_max(opt.max_body_bytes);
+  std::string rid = request.request_id;
+  ws.set_option(websocket::stream_base::decorator([rid](websocket::response_type& res) {
+    res.set("X-Request-Id", rid);
+  }));
+  auto [aec] = co_await ws.async_accept(parser.release(), kTuple);
+  record(request, 101, 0, started);
+  if (aec) co_return;
+  WsConnection conn(ws, request, opt.ws_queue_limit);
+  using namespace asio::experimental::awaitable_operators;
+  auto run_handler = [&]() -> asio::awaitable<void> {
+    try {
+      co_await request.route->ws(conn);
+    } catch (const std::exception& e) {
+      core::log_event(spdlog::level::err, "websocket handler threw", {{"error", e.what()}});
+      conn.close(1011, "internal error");
+    }
+    conn.finish();
+  };
+  co_await (run_handler() && conn.writer());
+}
+
+void Server::Impl::ended(std::uint64_t id) {
+  {
+    std::lock_guard lock(mu);
+    conns.erase(id);
+  }
+  if (active.fetch_sub(1) == 1 && stopping) finish_stop();
+}
+
+void Server::Impl::finish_stop() {
+  std::function<void()> done;
+  {
+    std::lock_guard lock(mu);
+    if (done_called || !on_done) return;
+    if (active.load() != 0) return;
+    done_called = true;
+    done = std::move(on_done);
+    if (grace_timer) grace_timer->cancel();
+  }
+  // Called directly, not posted: once the last connection ended the io_context may have
+  // no work left, and a posted callback would never run.
+  done();
+}
+
+Server::Server(asio::io_context& io, ServerOptions options, std::shared_ptr<const Router> router,
+               core::Metrics& metrics, Authenticator authenticate)
+    : impl_(std::make_shared<Impl>(io, options, std::move(router), metrics, std::move(authenticate))) {
+  metrics.describe("krilin_http_requests_total", "HTTP requests answered, by method, route template and status.");
+  metrics.describe("krilin_http_request_duration_seconds", "Time from a request's first byte to its answer.");
+  metrics.describe("krilin_http_connections_active", "Open HTTP and WebSocket connections.");
+  std::weak_ptr<Impl> weak = impl_;
+  metrics.gauge("krilin_http_connections_active", {}, [weak] {
+    auto self = weak.lock();
+    return self ? static_cast<double>(self->active.load()) : 0.0;
+  });
+}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen(const std::string& host, std::uint16_t port) {
+  tcp::endpoint ep(asio::ip::make_address(host), port);
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  impl_->acceptor.bind(ep);
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::start() {
+  auto impl = impl_;
+  asio::co_spawn(impl->acceptor.get_executor(), impl->accept_loop(), [impl](std::exception_ptr ep) {
+    if (!ep) return;
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      core::log_event(spdlog::level::err, "accept loop failed", {{"error", e.what()}});
+    }
+  });
+}
+
+void Server::stop(std::function<void()> done) {
+  auto impl = impl_;
+  std::vector<std::shared_ptr<Conn>> conns;
+  {
+    std::lock_guard lock(impl->mu);
+    if (impl->stopping.exchange(true)) return;
+    impl->on_done = std::move(done);
+    for (auto& [id, c] : impl->conns) conns.push_back(c);
+    impl->grace_timer = std::make_unique<asio::steady_timer>(impl->io, impl->opt.shutdown_grace);
+  }
+  asio::post(impl->acceptor.get_executor(), [impl] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  // Idle keep-alive connections close now; busy ones finish their request first.
+  for (auto& c : conns)
+    asio::post(c->strand, [c] {
+      if (c->stream && c->idle) c->stream->socket().close();
+    });
+  impl->grace_timer->async_wait([impl](beast::error_code ec) {
+    if (ec) return;
+    std::vector<std::shared_ptr<Conn>> left;
+    {
+      std::lock_guard lock(impl->mu);
+      for (auto& [id, c] : impl->conns) left.push_back(c);
+    }
+    for (auto& c : left)
+      asio::post(c->strand, [c] {
+        if (c->stream) c->stream->socket().close();
+      });
+    // Whatever still has not ended (a handler stuck past the grace) does not hold the
+    // process: the caller stops the io_context.
+    std::function<void()> done;
+    {
+      std::lock_guard lock(impl->mu);
+      if (impl->done_called || !impl->on_done) return;
+      impl->done_called = true;
+      done = std::move(impl->on_done);
+    }
+    done();
+  });
+  if (impl->active.load() == 0) impl->finish_stop();
+}
+
+std::size_t Server::active_connections() const { return impl_->active.load(); }
+
+}  // namespace krilin::http
