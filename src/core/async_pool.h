@@ -71,7 +71,10 @@ class AsyncPool {
   asio::awaitable<Lease> acquire(std::chrono::milliseconds wait) {
     bool create = false;
     std::unique_ptr<T> item;
-    Waiter waiter{asio::steady_timer(co_await asio::this_coro::executor)};
+    // The executor goes through a named local: g++ 12 destroys a temporary produced by a
+    // co_await inside an initializer twice, which over-releases a strand's refcount.
+    auto executor = co_await asio::this_coro::executor;
+    Waiter waiter{asio::steady_timer(executor)};
     {
       std::lock_guard lock(mu_);
       if (!idle_.empty()) {

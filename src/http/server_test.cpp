@@ -42,7 +42,8 @@ class ServerTest : public ::testing::Test {
       co_return Response::json(200, r.json);
     }, json::parse(R"({"type":"object","required":["name"],"properties":{"name":{"type":"string"}}})")));
     router->add(make(Method::get, "/slow", [](Request&) -> asio::awaitable<Response> {
-      asio::steady_timer t(co_await asio::this_coro::executor, 300ms);
+      auto t_ex = co_await asio::this_coro::executor;  // named: g++ 12 mishandles temporaries in co_await
+      asio::steady_timer t(t_ex, 300ms);
       co_await t.async_wait(asio::use_awaitable);
       co_return Response::json(200, json::object{{"slow", true}});
     }));

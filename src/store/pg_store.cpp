@@ -29,6 +29,9 @@
 namespace krilin::store {
 namespace {
 
+// How long close() waits for the calls in flight before closing anyway.
+constexpr auto kCloseWait = std::chrono::seconds(10);
+
 using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
 using WaitType = asio::posix::stream_descriptor::wait_type;
@@ -445,8 +448,10 @@ class PgStore final : public Store {
 
   asio::awaitable<void> close() override {
     closed_ = true;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    while (in_flight_.load() > 0) {
+    auto timer_ex = co_await asio::this_coro::executor;  // named: g++ 12 mishandles temporaries in co_await
+    asio::steady_timer timer(timer_ex);
+    const auto give_up = std::chrono::steady_clock::now() + kCloseWait;
+    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < give_up) {
       timer.expires_after(std::chrono::milliseconds(5));
       co_await timer.async_wait(asio::use_awaitable);
     }

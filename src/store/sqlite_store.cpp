@@ -24,6 +24,9 @@
 namespace krilin::store {
 namespace {
 
+// How long close() waits for the calls in flight before closing anyway.
+constexpr auto kCloseWait = std::chrono::seconds(10);
+
 constexpr std::size_t kStatementCacheSize = 256;
 
 Error sqlite_error(int code, const std::string& message) {
@@ -298,8 +301,10 @@ class SqliteStore final : public Store {
 
   asio::awaitable<void> close() override {
     closed_ = true;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    while (in_flight_.load() > 0) {  // let the calls in flight finish: their writes were promised
+    auto timer_ex = co_await asio::this_coro::executor;  // named: g++ 12 mishandles temporaries in co_await
+    asio::steady_timer timer(timer_ex);
+    const auto give_up = std::chrono::steady_clock::now() + kCloseWait;
+    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < give_up) {  // let the calls in flight finish: their writes were promised
       timer.expires_after(std::chrono::milliseconds(5));
       co_await timer.async_wait(asio::use_awaitable);
     }

@@ -261,7 +261,8 @@ TEST_P(StoreTest, AnExhaustedPoolAnswersUnavailableAfterItsDeadline) {
   auto tx = asio::co_spawn(io_, s.transaction([&](Transaction& t) -> awaitable<void> {
     co_await t.execute("INSERT INTO items (id) VALUES ('held')");
     holding.set_value();
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto timer_ex = co_await asio::this_coro::executor;  // named: g++ 12 mishandles temporaries in co_await
+    asio::steady_timer timer(timer_ex);
     while (held.wait_for(0s) != std::future_status::ready) {
       timer.expires_after(5ms);
       co_await timer.async_wait(asio::use_awaitable);

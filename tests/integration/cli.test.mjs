@@ -78,8 +78,8 @@ test('krilin doctor reports an unreachable database and Redis with a fix', () =>
     KRILIN_DB_CONNECT_TIMEOUT_MS: '2000',
   });
   assert.notEqual(r.code, 0);
-  assert.match(r.stdout, /database.*(FAIL|fail)/i);
-  assert.match(r.stdout, /redis.*(FAIL|fail)/i);
+  assert.match(r.stdout, /^\[FAIL\] database/m);
+  assert.match(r.stdout, /^\[FAIL\] redis/m);
   assert.match(r.stdout, /KRILIN_DATABASE_URL/);
 });
 

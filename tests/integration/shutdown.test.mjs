@@ -39,7 +39,7 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
     agent.destroy();
     server.cleanup();
 
-    assert.equal(code, 0, `exit code ${code}`);
+    assert.equal(code, 0, `exit code ${code}, signal ${(await exitP).signal}`);
     assert.ok(answeredBefore > 0, 'no request was answered before the signal');
     for (const r of results) {
       if (r.error) {

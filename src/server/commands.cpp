@@ -1,0 +1,255 @@
+// The subcommands: version, config, migrate, doctor and serve (the assembly of the
+// running server: config → services → routes → run).
+#include "server/commands.h"
+
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "api/system_routes.h"
+#include "core/blocking_pool.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/server.h"
+#include "server/doctor_checks.h"
+#include "store/store.h"
+
+#ifndef KRILIN_VERSION
+#define KRILIN_VERSION "0.0.0"
+#endif
+
+namespace krilin::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Runs one coroutine to completion on a private io_context (for the short-lived
+// commands), rethrowing what it threw.
+template <class T>
+T run_blocking(asio::io_context& io, asio::awaitable<T> task) {
+  std::future<T> f = asio::co_spawn(io, std::move(task), asio::use_future);
+  io.run();
+  io.restart();
+  return f.get();
+}
+
+bool ensure_data_dir(const core::Config& config) {
+  const std::string& dir = config.str("data_dir");
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) return true;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    std::cerr << "krilin: cannot create the data directory " << dir << ": " << ec.message()
+              << "\nCreate it, or point --data-dir / KRILIN_DATA_DIR at a writable place.\n";
+    return false;
+  }
+  ::chmod(dir.c_str(), 0700);
+  return true;
+}
+
+const char* mode_name(const core::Config& c) {
+  return c.mode() == core::Mode::embedded ? "embedded" : "scale-out";
+}
+
+}  // namespace
+
+int cmd_version() {
+  std::cout << "krilin " << KRILIN_VERSION << "\n";
+  return 0;
+}
+
+int cmd_config(const core::Config& config) {
+  std::size_t width = 0;
+  auto lines = config.describe();
+  for (const auto& l : lines) width = std::max(width, l.name.size());
+  for (const auto& l : lines)
+    std::cout << l.name << std::string(width - l.name.size(), ' ') << " = " << l.value << "  (" << l.source << ")\n";
+  std::cout << "mode" << std::string(width - 4, ' ') << " = " << mode_name(config) << "  (derived)\n";
+  return 0;
+}
+
+int cmd_migrate(const core::Config& config) {
+  core::init_logging("warn", "text");
+  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
+  core::BlockingPool pool(2, 64);
+  asio::io_context io;
+  try {
+    auto applied = run_blocking(io, [&]() -> asio::awaitable<std::vector<store::AppliedMigration>> {
+      auto st = co_await store::open_store(config, pool, io.get_executor());
+      auto done = co_await st->migrate();
+      co_await st->close();
+      co_return done;
+    }());
+    if (applied.empty()) {
+      std::cout << "Database is up to date.\n";
+    } else {
+      for (const auto& m : applied) std::cout << "applied " << m.version << " " << m.name << "\n";
+      std::cout << "Applied " << applied.size() << " migration(s).\n";
+    }
+    return 0;
+  } catch (const Exception& e) {
+    std::cerr << "krilin migrate: " << e.error().message << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "krilin migrate: " << e.what() << "\n";
+  }
+  return 1;
+}
+
+int cmd_doctor(const core::Config& config) {
+  core::init_logging("off", "text");
+  std::vector<CheckResult> results;
+  results.push_back({.what = "configuration", .detail = std::string("valid; ") + mode_name(config) + " mode"});
+  results.push_back(check_data_dir(config.str("data_dir")));
+
+  CheckResult db{.what = "database " + core::mask_url_secret(config.database_url())};
+  core::BlockingPool pool(2, 64);
+  asio::io_context io;
+  try {
+    auto detail = run_blocking(io, [&]() -> asio::awaitable<std::string> {
+      auto st = co_await store::open_store(config, pool, io.get_executor());
+      bool ok = co_await st->ping();
+      auto pending = co_await st->pending_migrations();
+      co_await st->close();
+      if (!ok) throw Exception(Error::unavailable("database_unavailable", "does not answer"));
+      std::string d = std::string("reachable (") + st->backend_name() + ")";
+      if (pending > 0) d += "; " + std::to_string(pending) + " migration(s) pending";
+      co_return d;
+    }());
+    db.detail = detail;
+    if (detail.find("pending") != std::string::npos) {
+      db.warning = true;
+      db.fix = "Run `krilin migrate` (serve also migrates at start).";
+    }
+  } catch (const std::exception& e) {
+    const auto* ke = dynamic_cast<const Exception*>(&e);
+    db.ok = false;
+    db.detail = ke ? ke->error().message : e.what();
+    db.fix = config.mode() == core::Mode::embedded
+                 ? "Check that the data directory is writable and the SQLite file is not corrupt."
+                 : "Check KRILIN_DATABASE_URL (host, port, user, password, database) and that PostgreSQL is running.";
+  }
+  results.push_back(db);
+
+  if (!config.str("redis_url").empty())
+    results.push_back(check_redis(config.str("redis_url"), static_cast<int>(config.integer("db_connect_timeout_ms"))));
+  else
+    results.push_back({.what = "redis", .detail = "not configured: in-process event bus (embedded mode)"});
+
+  bool all_ok = true;
+  for (const auto& r : results) {
+    const char* mark = !r.ok ? "FAIL" : r.warning ? "warn" : " ok ";
+    std::cout << "[" << mark << "] " << r.what << ": " << r.detail << "\n";
+    if (!r.fix.empty()) std::cout << "       fix: " << r.fix << "\n";
+    all_ok = all_ok && r.ok;
+  }
+  std::cout << (all_ok ? "Everything looks fine.\n" : "Some checks failed; see the fixes above.\n");
+  return all_ok ? 0 : 1;
+}
+
+int cmd_serve(const core::Config& config) {
+  core::init_logging(config.str("log_level"), config.str("log_format"));
+  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
+
+  const int threads = config.io_threads();
+  asio::io_context io(threads);
+  core::BlockingPool pool(static_cast<std::size_t>(config.integer("blocking_threads")),
+                          static_cast<std::size_t>(config.integer("blocking_queue")));
+  core::Metrics metrics;
+
+  std::unique_ptr<store::Store> st;
+  try {
+    st = run_blocking(io, [&]() -> asio::awaitable<std::unique_ptr<store::Store>> {
+      auto s = co_await store::open_store(config, pool, io.get_executor());
+      auto applied = co_await s->migrate();
+      for (const auto& m : applied)
+        core::log_event(spdlog::level::info, "migration applied", {{"version", m.version}, {"name", m.name}});
+      co_return s;
+    }());
+  } catch (const std::exception& e) {
+    const auto* ke = dynamic_cast<const Exception*>(&e);
+    std::cerr << "krilin: cannot open the database: " << (ke ? ke->error().message : e.what())
+              << "\nRun `krilin doctor` for a diagnosis.\n";
+    return 1;
+  }
+
+  metrics.describe("krilin_db_pool_connections", "Database connections by state.");
+  metrics.gauge("krilin_db_pool_connections", {{"state", "open"}}, [&] { return static_cast<double>(st->stats().size); });
+  metrics.gauge("krilin_db_pool_connections", {{"state", "idle"}}, [&] { return static_cast<double>(st->stats().idle); });
+  metrics.gauge("krilin_db_pool_connections", {{"state", "waiting"}}, [&] { return static_cast<double>(st->stats().waiting); });
+  metrics.gauge("krilin_db_pool_connections", {{"state", "max"}}, [&] { return static_cast<double>(st->stats().max); });
+  metrics.describe("krilin_blocking_pool_pending", "Jobs queued or running on the blocking pool.");
+  metrics.gauge("krilin_blocking_pool_pending", {}, [&] { return static_cast<double>(pool.pending()); });
+  metrics.gauge("krilin_blocking_pool_capacity", {}, [&] { return static_cast<double>(pool.capacity()); });
+
+  auto work = asio::make_work_guard(io);  // after run_blocking above: it runs io to completion
+  auto router = std::make_shared<http::Router>();
+  api::add_system_routes(*router, {.store = st.get(), .metrics = &metrics, .version = KRILIN_VERSION});
+
+  http::ServerOptions opts;
+  opts.max_body_bytes = static_cast<std::size_t>(config.integer("max_body_bytes"));
+  opts.max_header_bytes = static_cast<std::size_t>(config.integer("max_header_bytes"));
+  opts.read_timeout = std::chrono::milliseconds(config.integer("read_timeout_ms"));
+  opts.idle_timeout = std::chrono::milliseconds(config.integer("idle_timeout_ms"));
+  opts.write_timeout = std::chrono::milliseconds(config.integer("write_timeout_ms"));
+  opts.shutdown_grace = std::chrono::milliseconds(config.integer("shutdown_grace_ms"));
+  opts.access_log = config.boolean("access_log");
+  http::Server server(io, opts, router, metrics);
+  std::uint16_t port;
+  try {
+    port = server.listen(config.listen_host(), config.listen_port());
+  } catch (const std::exception& e) {
+    std::cerr << "krilin: cannot listen on " << config.str("listen") << ": " << e.what()
+              << "\nIs another server using that port? Choose another with --listen HOST:PORT.\n";
+    return 1;
+  }
+  server.start();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    core::log_event(spdlog::level::info, "shutting down", {{"signal", sig}});
+    // Stop accepting, let in-flight requests finish (within the grace), then close the
+    // store — which waits for the queries still running — and only then stop the loop.
+    server.stop([&] {
+      asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        try {
+          co_await st->close();
+        } catch (const std::exception& e) {
+          core::log_event(spdlog::level::warn, "closing the store failed", {{"error", e.what()}});
+        }
+        work.reset();
+        io.stop();
+      }, asio::detached);
+    });
+  });
+
+  std::string host = config.listen_host();
+  std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::cout << "Krilin is running at http://" << shown << ":" << port << " (" << mode_name(config)
+            << " mode, " << st->backend_name() << ")" << std::endl;
+  core::log_event(spdlog::level::info, "listening",
+                  {{"url", "http://" + shown + ":" + std::to_string(port)}, {"mode", mode_name(config)}, {"io_threads", threads}});
+
+  std::vector<std::thread> runners;
+  for (int i = 1; i < threads; ++i) runners.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : runners) t.join();
+
+  pool.join();
+  core::log_event(spdlog::level::info, "stopped", {});
+  return 0;
+}
+
+}  // namespace krilin::server
