@@ -28,7 +28,8 @@ test('readiness follows the database down and back up after a restart', { skip: 
   };
   try {
     assert.equal((await getJson(`${server.url}/health/ready`)).status, 200);
-    pgctl('-D', process.env.KRILIN_TEST_PG_DATA, '-m', 'fast', '-w', 'restart');
+    // -l: the new postmaster must not inherit our pipes (spawnSync would wait for them).
+    pgctl('-D', process.env.KRILIN_TEST_PG_DATA, '-l', `${process.env.KRILIN_TEST_PG_DATA}/restart.log`, '-m', 'fast', '-w', 'restart');
     // The pool's idle connections died with the old server: the very next request must
     // not fail because of them (they are checked on checkout and replaced).
     const after = await getJson(`${server.url}/health/ready`);
