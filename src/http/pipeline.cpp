@@ -29,20 +29,30 @@ asio::awaitable<std::optional<Response>> prepare(Request& request, const Router&
     if (!principal) co_return Response::error(principal.error());
     request.principal = std::move(principal.value());
   }
-  const CompiledSchema* schema = router.request_schema(&route);
-  if (!schema) co_return std::nullopt;
+  auto body = check_body(request, router.request_schema(&route));
+  if (!body) co_return Response::error(body.error());
+  co_return std::nullopt;
+}
+
+Result<void> check_body(Request& request, const CompiledSchema* schema) {
+  if (!schema) return {};
   if (!is_json_content_type(request.header("content-type")))
-    co_return Response::error({ErrorKind::unsupported_media_type, "unsupported_media_type",
-                               "Send the body as JSON with Content-Type: application/json."});
+    return Error{ErrorKind::unsupported_media_type, "unsupported_media_type",
+                 "Send the body as JSON with Content-Type: application/json."};
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;
   request.json = json::parse(request.body, ec, {}, opts);
-  if (ec)
-    co_return Response::error(Error::invalid("invalid_json", "The body is not valid JSON: " + ec.message() + "."));
-  auto valid = schema->validate(request.json);
-  if (!valid) co_return Response::error(valid.error());
-  co_return std::nullopt;
+  if (ec) return Error::invalid("invalid_json", "The body is not valid JSON: " + ec.message() + ".");
+  return schema->validate(request.json);
+}
+
+void set_target(Request& request, std::string_view target) {
+  request.target = std::string(target);
+  auto q = target.find('?');
+  request.path = std::string(target.substr(0, q));
+  request.query.clear();
+  if (q != std::string_view::npos) request.query = parse_query(target.substr(q + 1));
 }
 
 asio::awaitable<Response> dispatch(Request& request, const Router& router,

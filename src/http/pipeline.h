@@ -14,6 +14,14 @@ namespace krilin::http {
 asio::awaitable<std::optional<Response>> prepare(Request& request, const Router& router,
                                                  const Authenticator& authenticate);
 
+// The body check of prepare(), without coroutines (the request fuzzer calls it): a route
+// with a request schema takes application/json, parsed to depth 64 into request.json and
+// valid against the schema.
+Result<void> check_body(Request& request, const CompiledSchema* schema);
+
+// Sets target, path and the decoded query parameters from a request target.
+void set_target(Request& request, std::string_view target);
+
 // prepare() + the handler, with every exception mapped to the envelope.
 asio::awaitable<Response> dispatch(Request& request, const Router& router,
                                    const Authenticator& authenticate);

@@ -304,10 +304,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
       auto method = parse_method(std::string_view(h.method_string().data(), h.method_string().size()));
       request.method = method.value_or(Method::options);
       head = request.method == Method::head;
-      request.target = std::string(h.target());
-      auto q = request.target.find('?');
-      request.path = request.target.substr(0, q);
-      if (q != std::string::npos) request.query = parse_query(std::string_view(request.target).substr(q + 1));
+      set_target(request, std::string_view(h.target().data(), h.target().size()));
       for (const auto& f : h) {
         std::string name(f.name_string());
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
