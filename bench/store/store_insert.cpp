@@ -17,6 +17,7 @@
 #include "store/store.h"
 
 using namespace krilin;
+namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 namespace {
