@@ -1,7 +1,10 @@
 #include "core/ids.h"
 
+#include <random>
+
 #include <array>
 #include <chrono>
+#include <random>
 #include <stdexcept>
 
 #include <sodium.h>
@@ -72,6 +75,24 @@ std::string random_token(std::size_t n) {
   std::string bytes(n, '\0');
   randombytes_buf(bytes.data(), n);
   return base64url_encode(bytes);
+}
+
+std::string request_id() {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  thread_local std::mt19937_64 gen = [] {
+    ensure_sodium();
+    std::seed_seq::result_type seed[8];
+    randombytes_buf(seed, sizeof seed);
+    std::seed_seq seq(std::begin(seed), std::end(seed));
+    return std::mt19937_64(seq);
+  }();
+  std::string out(16, '\0');
+  std::uint64_t a = gen(), b = gen();
+  for (int i = 0; i < 8; ++i) {
+    out[static_cast<std::size_t>(i)] = kAlphabet[(a >> (6 * i)) & 63];
+    out[static_cast<std::size_t>(8 + i)] = kAlphabet[(b >> (6 * i)) & 63];
+  }
+  return out;
 }
 
 std::string base64url_encode(std::string_view bytes) {

@@ -18,6 +18,10 @@ bool is_uuid(std::string_view s);
 std::string random_hex(std::size_t n);
 std::string random_token(std::size_t n);
 
+// A request id: 16 base64url characters, unique in practice but not secret (a per-thread
+// generator seeded from the CSPRNG, so that the hot path makes no system call).
+std::string request_id();
+
 std::string base64url_encode(std::string_view bytes);
 // Empty optional-like: returns false on malformed input.
 bool base64url_decode(std::string_view text, std::string& out);

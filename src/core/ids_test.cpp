@@ -19,6 +19,17 @@ TEST(Ids, IdsSortByTime) {
   EXPECT_LT(new_id_at(1'700'000'000'000), new_id_at(1'800'000'000'000));
 }
 
+TEST(Ids, RequestIdsAreShortUrlSafeAndDistinct) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = request_id();
+    ASSERT_EQ(id.size(), 16u);
+    for (char c : id) ASSERT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 10000u);
+}
+
 TEST(Ids, IdsAreUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 10000; ++i) EXPECT_TRUE(seen.insert(new_id()).second);

@@ -272,7 +272,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
 
     Request request;
     request.remote_address = remote;
-    request.request_id = core::random_token(12);
+    request.request_id = core::request_id();
     Response response;
     bool close_after = false;
     bool unread_input = false;  // request bytes left unread: linger before closing
