@@ -24,13 +24,12 @@
 #include "core/async_pool.h"
 #include "core/log.h"
 #include "krilin/sdk/result.h"
+#include "store/gate.h"
 #include "store/store.h"
 
 namespace krilin::store {
 namespace {
 
-// How long close() waits for the calls in flight before closing anyway.
-constexpr auto kCloseWait = std::chrono::seconds(10);
 
 using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
@@ -341,16 +340,6 @@ class Connection {
 
 using ConnPool = core::AsyncPool<Connection>;
 
-class InFlight {
- public:
-  explicit InFlight(std::atomic<int>& n) : n_(n) { n_.fetch_add(1); }
-  ~InFlight() { n_.fetch_sub(1); }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-
- private:
-  std::atomic<int>& n_;
-};
 
 class PgTransaction final : public Transaction {
  public:
@@ -383,8 +372,7 @@ class PgStore final : public Store {
   const char* backend_name() const override { return "postgresql"; }
 
   asio::awaitable<Rows> query(std::string sql, Params params) override {
-    check_open();
-    InFlight guard(in_flight_);
+    auto pass = gate_.enter();
     auto lease = co_await checkout();
     std::exception_ptr failed;
     try {
@@ -397,8 +385,7 @@ class PgStore final : public Store {
   }
 
   asio::awaitable<void> transaction(Body body) override {
-    check_open();
-    InFlight guard(in_flight_);
+    auto pass = gate_.enter();
     auto lease = co_await checkout();
     Connection& conn = *lease;
     std::exception_ptr failed;
@@ -422,8 +409,7 @@ class PgStore final : public Store {
   }
 
   asio::awaitable<std::vector<Rows>> batch(std::vector<Statement> statements) override {
-    check_open();
-    InFlight guard(in_flight_);
+    auto pass = gate_.enter();
     if (statements.empty()) co_return std::vector<Rows>{};
     auto lease = co_await checkout();
     std::exception_ptr failed;
@@ -447,14 +433,7 @@ class PgStore final : public Store {
   }
 
   asio::awaitable<void> close() override {
-    closed_ = true;
-    auto timer_ex = co_await asio::this_coro::executor;  // named: g++ 12 mishandles temporaries in co_await
-    asio::steady_timer timer(timer_ex);
-    const auto give_up = std::chrono::steady_clock::now() + kCloseWait;
-    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < give_up) {
-      timer.expires_after(std::chrono::milliseconds(5));
-      co_await timer.async_wait(asio::use_awaitable);
-    }
+    co_await gate_.close();  // the calls in flight finish first: their writes were promised
     pool_.clear_idle();
   }
 
@@ -466,9 +445,6 @@ class PgStore final : public Store {
  private:
   Deadline deadline() const { return Clock::now() + opts_.statement_timeout + kClientSlack; }
 
-  void check_open() const {
-    if (closed_) throw Exception(Error::unavailable("store_closed", "The server is shutting down."));
-  }
 
   // A pooled connection fit for use: the ones the server dropped (restart, idle kill) are
   // replaced here, before a caller sees an error.
@@ -482,8 +458,7 @@ class PgStore final : public Store {
 
   StoreOptions opts_;
   ConnPool pool_;
-  std::atomic<bool> closed_{false};
-  std::atomic<int> in_flight_{0};
+  Gate gate_;
 };
 
 }  // namespace

@@ -19,13 +19,12 @@
 #include "core/log.h"
 #include "krilin/sdk/result.h"
 #include "store/sql.h"
+#include "store/gate.h"
 #include "store/store.h"
 
 namespace krilin::store {
 namespace {
 
-// How long close() waits for the calls in flight before closing anyway.
-constexpr auto kCloseWait = std::chrono::seconds(10);
 
 constexpr std::size_t kStatementCacheSize = 256;
 
@@ -195,16 +194,6 @@ using ConnPool = core::AsyncPool<Connection>;
 
 class SqliteStore;
 
-class InFlight {
- public:
-  explicit InFlight(std::atomic<int>& n) : n_(n) { n_.fetch_add(1); }
-  ~InFlight() { n_.fetch_sub(1); }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-
- private:
-  std::atomic<int>& n_;
-};
 
 class SqliteTransaction final : public Transaction {
  public:
@@ -243,15 +232,13 @@ class SqliteStore final : public Store {
   const char* backend_name() const override { return "sqlite"; }
 
   asio::awaitable<Rows> query(std::string sql, Params params) override {
-    check_open();
-    InFlight guard(in_flight_);
+    auto pass = gate_.enter();
     auto lease = co_await acquire(sql::is_read_only(sql) ? readers() : *writer_);
     co_return co_await pool_.run([&] { return lease->run(sql, params); });
   }
 
   asio::awaitable<void> transaction(Body body) override {
-    check_open();
-    InFlight guard(in_flight_);
+    auto pass = gate_.enter();
     auto lease = co_await acquire(*writer_);
     Connection& conn = *lease;
     co_await pool_.run([&] { conn.exec("BEGIN IMMEDIATE"); });
@@ -269,8 +256,7 @@ class SqliteStore final : public Store {
   }
 
   asio::awaitable<std::vector<Rows>> batch(std::vector<Statement> statements) override {
-    check_open();
-    InFlight guard(in_flight_);
+    auto pass = gate_.enter();
     auto lease = co_await acquire(*writer_);
     Connection& conn = *lease;
     std::exception_ptr failed;
@@ -300,14 +286,7 @@ class SqliteStore final : public Store {
   }
 
   asio::awaitable<void> close() override {
-    closed_ = true;
-    auto timer_ex = co_await asio::this_coro::executor;  // named: g++ 12 mishandles temporaries in co_await
-    asio::steady_timer timer(timer_ex);
-    const auto give_up = std::chrono::steady_clock::now() + kCloseWait;
-    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < give_up) {  // let the calls in flight finish: their writes were promised
-      timer.expires_after(std::chrono::milliseconds(5));
-      co_await timer.async_wait(asio::use_awaitable);
-    }
+    co_await gate_.close();  // the calls in flight finish first: their writes were promised
     co_await pool_.run([this] {
       if (readers_) readers_->clear_idle();
       writer_->clear_idle();
@@ -331,9 +310,6 @@ class SqliteStore final : public Store {
  private:
   ConnPool& readers() { return readers_ ? *readers_ : *writer_; }
 
-  void check_open() const {
-    if (closed_) throw Exception(Error::unavailable("store_closed", "The server is shutting down."));
-  }
 
   asio::awaitable<ConnPool::Lease> acquire(ConnPool& p) {
     auto lease = co_await p.acquire(opts_.pool_wait);
@@ -362,8 +338,7 @@ class SqliteStore final : public Store {
   std::string path_;
   std::unique_ptr<ConnPool> writer_;
   std::unique_ptr<ConnPool> readers_;
-  std::atomic<bool> closed_{false};
-  std::atomic<int> in_flight_{0};
+  Gate gate_;
 };
 
 }  // namespace
