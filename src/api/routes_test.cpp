@@ -2,7 +2,13 @@
 // OpenAPI document lists them all.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "api/auth_routes.h"
 #include "api/system_routes.h"
+#include "core/blocking_pool.h"
 #include "core/metrics.h"
 #include "http/openapi.h"
 #include "http/router.h"
@@ -11,14 +17,36 @@ namespace krilin::api {
 namespace {
 
 TEST(Routes, EveryRouteDeclaresItsSchemas) {
+  asio::io_context io;
+  core::BlockingPool pool(1, 16);
+  core::SystemClock clock;
+  store::StoreOptions o;
+  o.url = "sqlite::memory:";
+  auto made = asio::co_spawn(io, [&]() -> asio::awaitable<std::pair<std::unique_ptr<store::Store>, std::unique_ptr<kernel::auth::AuthService>>> {
+    auto st = co_await store::open_store(o, pool, io.get_executor());
+    co_await st->migrate();
+    auto auth = co_await kernel::auth::AuthService::create(*st, pool, clock);
+    co_return std::make_pair(std::move(st), std::move(auth));
+  }, asio::use_future);
+  io.run();
+  auto [st, auth] = made.get();
+
   http::Router router;
   core::Metrics metrics;
-  add_system_routes(router, {.store = nullptr, .metrics = &metrics, .version = "0.0.0"});
-  EXPECT_TRUE(http::check_route_schemas(router).empty());
+  add_system_routes(router, {.store = st.get(), .metrics = &metrics, .version = "0.0.0"});
+  add_auth_routes(router, *auth);
+  auto problems = http::check_route_schemas(router);
+  EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
   json::value doc = http::openapi_document(router, {.title = "Krilin API", .version = "0.0.0", .description = ""});
   const auto& paths = doc.at("paths").as_object();
-  for (const char* p : {"/health", "/health/ready", "/metrics", "/api/v1/openapi.json"})
+  for (const char* p : {"/health", "/health/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/auth/signup",
+                        "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/logout-all",
+                        "/api/v1/me"})
     EXPECT_TRUE(paths.contains(p)) << p;
+  io.restart();
+  auto closed = asio::co_spawn(io, st->close(), asio::use_future);
+  io.run();
+  closed.get();
 }
 
 }  // namespace

@@ -259,9 +259,11 @@ TEST_F(ServerTest, WebSocketEchoAndSlowConsumerIsClosed) {
     ws.read(buf, ec);
   }
   // The server stopped after its bounded queue plus what the socket buffers held, and
-  // closed the connection (a clean 1008, or a reset when the close raced the flood).
-  EXPECT_TRUE(ec == websocket::error::closed || ec == asio::error::connection_reset ||
-              ec == asio::error::eof) << ec.message();
+  // closed the connection (a clean 1008, or — when the close raced the flood — a reset,
+  // or ENOTCONN/EPIPE from Beast answering a close frame on a socket already reset).
+  EXPECT_TRUE(ec == websocket::error::closed || ec == asio::error::connection_reset || ec == asio::error::eof ||
+              ec == asio::error::not_connected || ec == asio::error::broken_pipe)
+      << ec.message();
   if (ec == websocket::error::closed) {
     EXPECT_EQ(ws.reason().code, 1008);
   }

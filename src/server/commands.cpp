@@ -17,6 +17,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "api/auth_routes.h"
 #include "api/system_routes.h"
 #include "core/blocking_pool.h"
 #include "core/log.h"
@@ -168,7 +169,9 @@ int cmd_serve(const core::Config& config) {
                           static_cast<std::size_t>(config.integer("blocking_queue")));
   core::Metrics metrics;
 
+  core::SystemClock clock;
   std::unique_ptr<store::Store> st;
+  std::unique_ptr<kernel::auth::AuthService> auth;
   try {
     st = run_blocking(io, [&]() -> asio::awaitable<std::unique_ptr<store::Store>> {
       auto s = co_await store::open_store(config, pool, io.get_executor());
@@ -177,6 +180,7 @@ int cmd_serve(const core::Config& config) {
         core::log_event(spdlog::level::info, "migration applied", {{"version", m.version}, {"name", m.name}});
       co_return s;
     }());
+    auth = run_blocking(io, kernel::auth::AuthService::create(*st, pool, clock));
   } catch (const std::exception& e) {
     const auto* ke = dynamic_cast<const Exception*>(&e);
     std::cerr << "krilin: cannot open the database: " << (ke ? ke->error().message : e.what())
@@ -196,6 +200,7 @@ int cmd_serve(const core::Config& config) {
   auto work = asio::make_work_guard(io);  // after run_blocking above: it runs io to completion
   auto router = std::make_shared<http::Router>();
   api::add_system_routes(*router, {.store = st.get(), .metrics = &metrics, .version = KRILIN_VERSION});
+  api::add_auth_routes(*router, *auth);
 
   http::ServerOptions opts;
   opts.max_body_bytes = static_cast<std::size_t>(config.integer("max_body_bytes"));
@@ -205,7 +210,7 @@ int cmd_serve(const core::Config& config) {
   opts.write_timeout = std::chrono::milliseconds(config.integer("write_timeout_ms"));
   opts.shutdown_grace = std::chrono::milliseconds(config.integer("shutdown_grace_ms"));
   opts.access_log = config.boolean("access_log");
-  http::Server server(io, opts, router, metrics);
+  http::Server server(io, opts, router, metrics, api::bearer_authenticator(*auth));
   std::uint16_t port;
   try {
     port = server.listen(config.listen_host(), config.listen_port());

@@ -25,6 +25,35 @@ const std::vector<Migration>& all() {
                 " key TEXT PRIMARY KEY,"
                 " value TEXT NOT NULL,"
                 " updated_at BIGINT NOT NULL)"}},
+      {.version = 2,
+       .name = "accounts",
+       .both = {"CREATE TABLE users ("
+                " id TEXT PRIMARY KEY,"
+                " email TEXT NOT NULL UNIQUE,"
+                " name TEXT NOT NULL,"
+                " password_hash TEXT,"
+                " role TEXT NOT NULL DEFAULT 'user',"
+                " disabled_at BIGINT,"
+                " not_before BIGINT NOT NULL DEFAULT 0,"
+                " created_at BIGINT NOT NULL,"
+                " updated_at BIGINT NOT NULL)",
+                "CREATE TABLE sessions ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " aal INTEGER NOT NULL,"
+                " user_agent TEXT NOT NULL,"
+                " address TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL,"
+                " last_used_at BIGINT NOT NULL,"
+                " expires_at BIGINT NOT NULL,"
+                " revoked_at BIGINT)",
+                "CREATE INDEX sessions_user ON sessions (user_id)",
+                "CREATE TABLE refresh_tokens ("
+                " token_hash TEXT PRIMARY KEY,"
+                " session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+                " created_at BIGINT NOT NULL,"
+                " used_at BIGINT)",
+                "CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id)"}},
   };
   return list;
 }

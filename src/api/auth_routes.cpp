@@ -1,0 +1,196 @@
+#include "api/auth_routes.h"
+
+namespace krilin::api {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+using kernel::auth::ClientInfo;
+using kernel::auth::TokenPair;
+
+constexpr const char* kCookie = "krilin_refresh";
+constexpr const char* kCookiePath = "/api/v1/auth";
+
+json::value schema(std::string_view text) { return json::parse(text); }
+
+const char* kUserSchema = R"({"type":"object","required":["id","email","name","role","created_at"],
+  "properties":{"id":{"type":"string"},"email":{"type":"string"},"name":{"type":"string"},
+  "role":{"enum":["user","admin"]},"created_at":{"type":"integer"}}})";
+
+json::value token_pair_schema() {
+  json::value s = schema(R"({"type":"object","required":["access_token","token_type","expires_in","refresh_token","user"],
+    "properties":{"access_token":{"type":"string"},"token_type":{"const":"Bearer"},
+    "expires_in":{"type":"integer"},"refresh_token":{"type":"string"}}})");
+  s.as_object()["properties"].as_object()["user"] = schema(kUserSchema);
+  return s;
+}
+
+ClientInfo client_of(const Request& req) {
+  return {std::string(req.header("user-agent").value_or("")), req.remote_address};
+}
+
+// The refresh token also travels in an HttpOnly, SameSite=Strict cookie scoped to the
+// auth routes, so that a browser keeps only the access token in memory.
+std::string refresh_cookie(const std::string& token, std::int64_t max_age) {
+  return std::string(kCookie) + "=" + token + "; Path=" + kCookiePath + "; Max-Age=" + std::to_string(max_age) +
+         "; HttpOnly; SameSite=Strict";
+}
+
+std::optional<std::string> cookie_value(const Request& req, std::string_view name) {
+  auto header = req.header("cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    auto semi = rest.find(';');
+    std::string_view part = rest.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (semi == std::string_view::npos) break;
+    rest.remove_prefix(semi + 1);
+  }
+  return std::nullopt;
+}
+
+Response with_pair(int status, const TokenPair& pair) {
+  Response r = Response::json(status, pair.to_json());
+  r.with_header("Set-Cookie", refresh_cookie(pair.refresh_token, 30LL * 24 * 3600));
+  r.with_header("Cache-Control", "no-store");
+  return r;
+}
+
+std::string str(const json::value& body, const char* key) {
+  const json::value* v = body.as_object().if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+const kernel::auth::Principal& principal(const http::Request& request) {
+  const auto* p = std::any_cast<kernel::auth::Principal>(&request.principal);
+  if (!p) throw Exception(Error{ErrorKind::unauthenticated, "unauthenticated", "Sign in to use this."});
+  return *p;
+}
+
+http::Authenticator bearer_authenticator(kernel::auth::AuthService& auth) {
+  return [&auth](Request& req) -> asio::awaitable<Result<std::any>> {
+    auto header = req.header("authorization");
+    std::string_view h = header.value_or("");
+    if (h.size() < 8 || (h.substr(0, 7) != "Bearer " && h.substr(0, 7) != "bearer "))
+      co_return Error{ErrorKind::unauthenticated, "unauthenticated", "Sign in to use this: send Authorization: Bearer <access token>."};
+    try {
+      auto who = co_await auth.authenticate(h.substr(7));
+      co_return std::any(who);
+    } catch (const Exception& e) {
+      co_return e.error();
+    }
+  };
+}
+
+void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
+  http::Route signup;
+  signup.method = Method::post;
+  signup.path = "/api/v1/auth/signup";
+  signup.summary = "Create an account and sign in. The first account becomes the administrator.";
+  signup.tag = "auth";
+  signup.success_status = 201;
+  signup.request_schema = schema(R"({"type":"object","required":["email","password","name"],"additionalProperties":false,
+    "properties":{"email":{"type":"string","maxLength":254},"password":{"type":"string","maxLength":4096},
+    "name":{"type":"string","minLength":1,"maxLength":100}}})");
+  signup.response_schema = token_pair_schema();
+  signup.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto pair = co_await auth.signup(str(req.json, "email"), str(req.json, "password"), str(req.json, "name"),
+                                     client_of(req));
+    co_return with_pair(201, pair);
+  };
+  router.add(std::move(signup));
+
+  http::Route login;
+  login.method = Method::post;
+  login.path = "/api/v1/auth/login";
+  login.summary = "Sign in with email and password. Unknown email and wrong password answer alike.";
+  login.tag = "auth";
+  login.request_schema = schema(R"({"type":"object","required":["email","password"],"additionalProperties":false,
+    "properties":{"email":{"type":"string","maxLength":254},"password":{"type":"string","maxLength":4096}}})");
+  login.response_schema = token_pair_schema();
+  login.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto pair = co_await auth.login(str(req.json, "email"), str(req.json, "password"), client_of(req));
+    co_return with_pair(200, pair);
+  };
+  router.add(std::move(login));
+
+  http::Route refresh;
+  refresh.method = Method::post;
+  refresh.path = "/api/v1/auth/refresh";
+  refresh.summary =
+      "Trade a refresh token (body, or the cookie with X-Requested-With: krilin) for a new pair. "
+      "A token is single-use: presenting a used one ends its session.";
+  refresh.tag = "auth";
+  refresh.request_schema = schema(R"({"type":"object","additionalProperties":false,
+    "properties":{"refresh_token":{"type":"string","maxLength":128}}})");
+  refresh.response_schema = token_pair_schema();
+  refresh.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    std::string token = str(req.json, "refresh_token");
+    if (token.empty()) {
+      // The cookie rides along with any request the browser makes: only a request that
+      // carries a header no other site can set is trusted with it (CSRF).
+      if (req.header("x-requested-with").value_or("") != "krilin")
+        throw Exception(Error{ErrorKind::forbidden, "csrf_check_failed",
+                              "Send the refresh token in the body, or the cookie with X-Requested-With: krilin."});
+      token = cookie_value(req, kCookie).value_or("");
+    }
+    auto pair = co_await auth.refresh(token, client_of(req));
+    co_return with_pair(200, pair);
+  };
+  router.add(std::move(refresh));
+
+  http::Route logout;
+  logout.method = Method::post;
+  logout.path = "/api/v1/auth/logout";
+  logout.summary = "End this session: its refresh and access tokens stop working at once.";
+  logout.tag = "auth";
+  logout.auth_required = true;
+  logout.no_body = true;
+  logout.success_status = 204;
+  logout.response_schema = schema(R"({"type":"null"})");
+  logout.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    co_await auth.logout(principal(req));
+    Response r = Response::no_content();
+    r.with_header("Set-Cookie", refresh_cookie("", 0));
+    co_return r;
+  };
+  router.add(std::move(logout));
+
+  http::Route logout_all;
+  logout_all.method = Method::post;
+  logout_all.path = "/api/v1/auth/logout-all";
+  logout_all.summary = "End every session of this account, on every device, at once.";
+  logout_all.tag = "auth";
+  logout_all.auth_required = true;
+  logout_all.no_body = true;
+  logout_all.success_status = 204;
+  logout_all.response_schema = schema(R"({"type":"null"})");
+  logout_all.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    co_await auth.logout_all(principal(req));
+    Response r = Response::no_content();
+    r.with_header("Set-Cookie", refresh_cookie("", 0));
+    co_return r;
+  };
+  router.add(std::move(logout_all));
+
+  http::Route me;
+  me.method = Method::get;
+  me.path = "/api/v1/me";
+  me.summary = "The signed-in user.";
+  me.tag = "account";
+  me.auth_required = true;
+  me.response_schema = schema(kUserSchema);
+  me.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto user = co_await auth.user(principal(req).user_id);
+    co_return Response::json(200, user.to_json());
+  };
+  router.add(std::move(me));
+}
+
+}  // namespace krilin::api

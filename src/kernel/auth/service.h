@@ -1,0 +1,98 @@
+#pragma once
+// Accounts and sessions: sign-up, login, refresh-token rotation, logout, and checking an
+// access token on each request. Same behaviour on SQLite and PostgreSQL, no Redis.
+//
+// A session is one sign-in on one device; its refresh tokens form a family. Each refresh
+// token is 256 random bits, stored only as a BLAKE2b hash, and single-use: refreshing
+// returns a new pair and marks the old token used. Presenting a used token again (a
+// stolen token replayed, or the thief's copy after the owner refreshed) revokes the whole
+// session. Sessions expire 7 days after their last use and 30 days after sign-in.
+// Access tokens are checked against the database on every request (session not revoked,
+// user not disabled, token not older than the user's not_before), so logout, logout-all
+// and disabling take effect at once.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/clock.h"
+#include "kernel/auth/password.h"
+#include "kernel/auth/tokens.h"
+#include "krilin/sdk/json.h"
+#include "store/store.h"
+
+namespace krilin::core {
+class BlockingPool;
+}
+
+namespace krilin::kernel::auth {
+
+namespace asio = boost::asio;
+
+struct ClientInfo {
+  std::string user_agent;
+  std::string address;
+};
+
+struct User {
+  std::string id, email, name, role;
+  std::int64_t created_at = 0;
+  json::object to_json() const;
+};
+
+struct TokenPair {
+  std::string access_token;
+  std::int64_t expires_in = 0;
+  std::string refresh_token;
+  User user;
+  json::object to_json() const;  // {access_token, token_type, expires_in, refresh_token, user}
+};
+
+// Who is calling: what the authenticator puts into Request::principal.
+struct Principal {
+  std::string user_id;
+  std::string session_id;
+  int aal = 1;
+};
+
+struct AuthOptions {
+  std::int64_t session_idle_ms = 7LL * 24 * 3600 * 1000;
+  std::int64_t session_absolute_ms = 30LL * 24 * 3600 * 1000;
+  HashParams hash;
+};
+
+// Normalises an email address (trimmed, lowercased) or says why it is not one.
+Result<std::string> normalize_email(std::string_view email);
+
+class AuthService {
+ public:
+  // Loads the signing keys from the database, creating them at first start.
+  static asio::awaitable<std::unique_ptr<AuthService>> create(store::Store& store, core::BlockingPool& pool,
+                                                              const core::Clock& clock, AuthOptions options = {});
+
+  asio::awaitable<TokenPair> signup(std::string email, std::string password, std::string name, ClientInfo client);
+  asio::awaitable<TokenPair> login(std::string email, std::string password, ClientInfo client);
+  asio::awaitable<TokenPair> refresh(std::string refresh_token, ClientInfo client);
+  asio::awaitable<void> logout(const Principal& who);
+  asio::awaitable<void> logout_all(const Principal& who);
+  // The caller behind a bearer token, or unauthenticated.
+  asio::awaitable<Principal> authenticate(std::string_view bearer_token);
+  asio::awaitable<User> user(const std::string& user_id);
+
+  AuthService(store::Store& store, core::BlockingPool& pool, const core::Clock& clock, AuthOptions options,
+              TokenSigner signer);
+
+ private:
+  asio::awaitable<TokenPair> open_session(const User& user, int aal, const ClientInfo& client);
+
+  store::Store& store_;
+  core::BlockingPool& pool_;
+  const core::Clock& clock_;
+  AuthOptions options_;
+  TokenSigner signer_;
+};
+
+}  // namespace krilin::kernel::auth

@@ -1,0 +1,195 @@
+// Accounts from the outside, on both backends: sign-up, login without enumeration,
+// refresh-token rotation and family revocation on reuse, logout and logout-all taking
+// effect at once, bad tokens refused, one user never seeing another.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { PG_URL, assertEnvelope, getJson, startKrilin } from './support.mjs';
+
+const backends = [['sqlite', {}]];
+if (PG_URL) backends.push(['postgresql', { KRILIN_DATABASE_URL: PG_URL }]);
+
+const unique = () => randomBytes(6).toString('hex');
+
+for (const [backend, env] of backends) {
+  describe(`accounts on ${backend}`, () => {
+    let server;
+    const call = (method, path, { body, token, headers = {} } = {}) =>
+      getJson(`${server.url}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    const signup = async (extra = {}) => {
+      const email = `user-${unique()}@example.com`;
+      const r = await call('POST', '/api/v1/auth/signup', {
+        body: { email, password: `correct horse ${unique()}`, name: 'Ann', ...extra },
+      });
+      return { ...r, email };
+    };
+
+    before(async () => { server = await startKrilin({ env }); });
+    after(async () => { await server.stop(); server.cleanup(); });
+
+    test('sign-up answers a token pair and a refresh cookie; /me answers the user', async () => {
+      const r = await signup({ email: `  Mixed.Case-${unique()}@Example.COM ` });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.token_type, 'Bearer');
+      assert.equal(r.body.expires_in, 900);
+      assert.match(r.body.refresh_token, /^[A-Za-z0-9_-]{43}$/);
+      assert.match(r.body.user.email, /^mixed\.case-[0-9a-f]+@example\.com$/);
+      const cookie = r.headers.get('set-cookie');
+      assert.match(cookie, /^krilin_refresh=[A-Za-z0-9_-]{43}; Path=\/api\/v1\/auth; Max-Age=2592000; HttpOnly; SameSite=Strict$/);
+      const me = await call('GET', '/api/v1/me', { token: r.body.access_token });
+      assert.equal(me.status, 200);
+      assert.deepEqual(me.body, r.body.user);
+    });
+
+    test('bad sign-ups are refused with a 4xx in the envelope', async () => {
+      const cases = [
+        [{ password: 'short' }, 400, 'weak_password'],
+        [{ password: 'baseball' }, 400, 'weak_password'],
+        [{ password: 'Password1' }, 400, 'weak_password'],
+        [{ email: 'not-an-email' }, 400, 'invalid_email'],
+        [{ email: 'a@b@example.com' }, 400, 'invalid_email'],
+        [{ name: '   ' }, 400, 'invalid_name'],
+        [{ name: 'x'.repeat(101) }, 400, 'invalid_body'],
+        [{ email: 42 }, 400, 'invalid_body'],
+        [{ admin: true }, 400, 'invalid_body'],
+        [{ password: 'p'.repeat(5000) }, 400, 'invalid_body'],
+      ];
+      for (const [extra, status, code] of cases) {
+        const r = await signup(extra);
+        assert.equal(r.status, status, `${JSON.stringify(extra).slice(0, 80)} → ${JSON.stringify(r.body)}`);
+        assertEnvelope(assert, r.body, code);
+      }
+      const first = await signup();
+      const again = await call('POST', '/api/v1/auth/signup', {
+        body: { email: first.email.toUpperCase(), password: 'another good password', name: 'B' },
+      });
+      assert.equal(again.status, 409);
+      assertEnvelope(assert, again.body, 'email_taken');
+      const missing = await call('POST', '/api/v1/auth/signup', { body: { email: 'x@example.com' } });
+      assert.equal(missing.status, 400);
+    });
+
+    test('unknown email and wrong password answer exactly alike', async () => {
+      const { email } = await signup();
+      const wrong = await call('POST', '/api/v1/auth/login', { body: { email, password: 'wrong password here' } });
+      const unknown = await call('POST', '/api/v1/auth/login', {
+        body: { email: `nobody-${unique()}@example.com`, password: 'wrong password here' },
+      });
+      assert.equal(wrong.status, 401);
+      assert.equal(unknown.status, wrong.status);
+      assert.deepEqual(unknown.body, wrong.body);
+      assertEnvelope(assert, wrong.body, 'invalid_credentials');
+    });
+
+    test('login works with any case of the email', async () => {
+      const email = `login-${unique()}@example.com`;
+      const password = `a fine password ${unique()}`;
+      assert.equal((await call('POST', '/api/v1/auth/signup', { body: { email, password, name: 'L' } })).status, 201);
+      const r = await call('POST', '/api/v1/auth/login', { body: { email: email.toUpperCase(), password } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.user.email, email);
+    });
+
+    test('refresh rotates; replaying a used token ends the whole session', async () => {
+      const s = await signup();
+      const r1 = await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: s.body.refresh_token } });
+      assert.equal(r1.status, 200, JSON.stringify(r1.body));
+      assert.notEqual(r1.body.refresh_token, s.body.refresh_token);
+      assert.equal((await call('GET', '/api/v1/me', { token: r1.body.access_token })).status, 200);
+      // The first token again: a replay.
+      const replay = await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: s.body.refresh_token } });
+      assert.equal(replay.status, 401);
+      assertEnvelope(assert, replay.body, 'invalid_refresh_token');
+      // Its whole family is gone: the newest refresh token and the access tokens too.
+      const newest = await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: r1.body.refresh_token } });
+      assert.equal(newest.status, 401);
+      assert.equal((await call('GET', '/api/v1/me', { token: r1.body.access_token })).status, 401);
+      assert.equal((await call('GET', '/api/v1/me', { token: s.body.access_token })).status, 401);
+    });
+
+    test('the refresh cookie works only with the anti-CSRF header', async () => {
+      const s = await signup();
+      const cookie = s.headers.get('set-cookie').split(';')[0];
+      const bare = await call('POST', '/api/v1/auth/refresh', { body: {}, headers: { cookie } });
+      assert.equal(bare.status, 403);
+      assertEnvelope(assert, bare.body, 'csrf_check_failed');
+      const ok = await call('POST', '/api/v1/auth/refresh', { body: {}, headers: { cookie, 'x-requested-with': 'krilin' } });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    });
+
+    test('logout ends this session at once; logout-all ends every session', async () => {
+      const a = await signup();
+      const b = await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: a.body.refresh_token } });
+      assert.equal(b.status, 200);
+      // A second device.
+      const c = await call('POST', '/api/v1/auth/signup', {
+        body: { email: `other-${unique()}@example.com`, password: 'second good password', name: 'C' },
+      });
+      assert.equal(c.status, 201);
+      const out = await call('POST', '/api/v1/auth/logout', { token: b.body.access_token });
+      assert.equal(out.status, 204);
+      assert.equal((await call('GET', '/api/v1/me', { token: b.body.access_token })).status, 401);
+      assert.equal((await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: b.body.refresh_token } })).status, 401);
+      // logout-all: every session of C's account, none of anyone else's.
+      const email = `multi-${unique()}@example.com`;
+      const pw = `multi device password ${unique()}`;
+      const d1 = await call('POST', '/api/v1/auth/signup', { body: { email, password: pw, name: 'D' } });
+      const d2 = await call('POST', '/api/v1/auth/login', { body: { email, password: pw } });
+      assert.equal(d2.status, 200);
+      assert.equal((await call('POST', '/api/v1/auth/logout-all', { token: d1.body.access_token })).status, 204);
+      for (const t of [d1.body.access_token, d2.body.access_token])
+        assert.equal((await call('GET', '/api/v1/me', { token: t })).status, 401);
+      assert.equal((await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: d2.body.refresh_token } })).status, 401);
+      assert.equal((await call('GET', '/api/v1/me', { token: c.body.access_token })).status, 200);
+      // Signing in again works right away.
+      const d3 = await call('POST', '/api/v1/auth/login', { body: { email, password: pw } });
+      assert.equal(d3.status, 200);
+      assert.equal((await call('GET', '/api/v1/me', { token: d3.body.access_token })).status, 200);
+    });
+
+    test('bad access tokens are refused', async () => {
+      const s = await signup();
+      const [h, p] = s.body.access_token.split('.');
+      const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+      const bad = [
+        `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
+        `${h}.${b64({ ...payload, sub: 'someone-else' })}.${s.body.access_token.split('.')[2]}`,
+        `${h}.${b64({ ...payload, exp: payload.exp + 3600 })}.${s.body.access_token.split('.')[2]}`,
+        'garbage',
+        '',
+        'a.b.c',
+      ];
+      for (const token of bad) {
+        const r = await call('GET', '/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(r.status, 401, token);
+        assertEnvelope(assert, r.body);
+      }
+      const none = await call('GET', '/api/v1/me');
+      assert.equal(none.status, 401);
+      const basic = await call('GET', '/api/v1/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+      assert.equal(basic.status, 401);
+    });
+
+    test('each user sees only themselves', async () => {
+      const a = await signup();
+      const b = await signup();
+      const meA = await call('GET', '/api/v1/me', { token: a.body.access_token });
+      const meB = await call('GET', '/api/v1/me', { token: b.body.access_token });
+      assert.equal(meA.body.id, a.body.user.id);
+      assert.equal(meB.body.id, b.body.user.id);
+      assert.notEqual(meA.body.id, meB.body.id);
+      // B's token cannot end A's session.
+      assert.equal((await call('POST', '/api/v1/auth/logout', { token: b.body.access_token })).status, 204);
+      assert.equal((await call('GET', '/api/v1/me', { token: a.body.access_token })).status, 200);
+    });
+  });
+}
