@@ -1,5 +1,7 @@
 #include "api/auth_routes.h"
 
+#include <algorithm>
+
 namespace krilin::api {
 namespace {
 
@@ -81,6 +83,7 @@ http::Authenticator bearer_authenticator(kernel::auth::AuthService& auth) {
       co_return Error{ErrorKind::unauthenticated, "unauthenticated", "Sign in to use this: send Authorization: Bearer <access token>."};
     try {
       auto who = co_await auth.authenticate(h.substr(7));
+      who.address = req.remote_address;
       co_return std::any(who);
     } catch (const Exception& e) {
       co_return e.error();
@@ -191,6 +194,90 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
     co_return Response::json(200, user.to_json());
   };
   router.add(std::move(me));
+
+  http::Route rename;
+  rename.method = Method::patch;
+  rename.path = "/api/v1/me";
+  rename.summary = "Change the signed-in user's name.";
+  rename.tag = "account";
+  rename.auth_required = true;
+  rename.request_schema = schema(R"({"type":"object","required":["name"],"additionalProperties":false,
+    "properties":{"name":{"type":"string","minLength":1,"maxLength":100}}})");
+  rename.response_schema = schema(kUserSchema);
+  rename.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto user = co_await auth.rename(principal(req), str(req.json, "name"));
+    co_return Response::json(200, user.to_json());
+  };
+  router.add(std::move(rename));
+
+  http::Route password;
+  password.method = Method::post;
+  password.path = "/api/v1/me/password";
+  password.summary = "Change the password (the current one is required); every other session ends.";
+  password.tag = "account";
+  password.auth_required = true;
+  password.success_status = 204;
+  password.request_schema = schema(R"({"type":"object","required":["current_password","new_password"],
+    "additionalProperties":false,"properties":{"current_password":{"type":"string","maxLength":4096},
+    "new_password":{"type":"string","maxLength":4096}}})");
+  password.response_schema = schema(R"({"type":"null"})");
+  password.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    co_await auth.change_password(principal(req), str(req.json, "current_password"), str(req.json, "new_password"));
+    co_return Response::no_content();
+  };
+  router.add(std::move(password));
+
+  http::Route sessions;
+  sessions.method = Method::get;
+  sessions.path = "/api/v1/auth/sessions";
+  sessions.summary = "The account's live sessions (devices), this one marked current.";
+  sessions.tag = "auth";
+  sessions.auth_required = true;
+  sessions.response_schema = schema(R"({"type":"object","required":["sessions"],"properties":{"sessions":{"type":"array",
+    "items":{"type":"object","required":["id","user_agent","address","created_at","last_used_at","current"]}}}})");
+  sessions.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto list = co_await auth.sessions(principal(req));
+    json::array items;
+    for (const auto& s : list) items.push_back(s.to_json());
+    co_return Response::json(200, json::object{{"sessions", std::move(items)}});
+  };
+  router.add(std::move(sessions));
+
+  http::Route revoke;
+  revoke.method = Method::del;
+  revoke.path = "/api/v1/auth/sessions/{id}";
+  revoke.summary = "End one of the account's sessions.";
+  revoke.tag = "auth";
+  revoke.auth_required = true;
+  revoke.success_status = 204;
+  revoke.response_schema = schema(R"({"type":"null"})");
+  revoke.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    co_await auth.revoke_session(principal(req), req.params.at("id"));
+    co_return Response::no_content();
+  };
+  router.add(std::move(revoke));
+
+  http::Route audit;
+  audit.method = Method::get;
+  audit.path = "/api/v1/audit";
+  audit.summary = "The signed-in user's own audit entries (sign-ins, sessions, password changes), newest first.";
+  audit.tag = "account";
+  audit.auth_required = true;
+  audit.response_schema = schema(R"({"type":"object","required":["entries"],"properties":{"entries":{"type":"array",
+    "items":{"type":"object","required":["id","action","detail","address","created_at"]}}}})");
+  audit.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    std::size_t limit = 100;
+    if (auto it = req.query.find("limit"); it != req.query.end()) {
+      try {
+        limit = std::clamp<std::size_t>(std::stoul(it->second), 1, 500);
+      } catch (const std::exception&) {
+        throw Exception(Error::invalid("invalid_limit", "limit is a whole number from 1 to 500."));
+      }
+    }
+    auto entries = co_await auth.audit(principal(req), limit);
+    co_return Response::json(200, json::object{{"entries", std::move(entries)}});
+  };
+  router.add(std::move(audit));
 }
 
 }  // namespace krilin::api

@@ -54,6 +54,20 @@ const std::vector<Migration>& all() {
                 " created_at BIGINT NOT NULL,"
                 " used_at BIGINT)",
                 "CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id)"}},
+      {.version = 3,
+       .name = "audit_and_throttling",
+       .both = {"CREATE TABLE audit_log ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT,"
+                " action TEXT NOT NULL,"
+                " detail TEXT NOT NULL,"
+                " address TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL)",
+                "CREATE INDEX audit_log_user ON audit_log (user_id, id)",
+                "CREATE TABLE auth_failures ("
+                " subject TEXT NOT NULL,"
+                " at BIGINT NOT NULL)",
+                "CREATE INDEX auth_failures_subject ON auth_failures (subject, at)"}},
   };
   return list;
 }

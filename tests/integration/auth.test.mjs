@@ -191,5 +191,87 @@ for (const [backend, env] of backends) {
       assert.equal((await call('POST', '/api/v1/auth/logout', { token: b.body.access_token })).status, 204);
       assert.equal((await call('GET', '/api/v1/me', { token: a.body.access_token })).status, 200);
     });
+
+    test('sessions: listed per device, one can be ended, another user\'s id is not found', async () => {
+      const email = `devices-${unique()}@example.com`;
+      const pw = `devices password ${unique()}`;
+      const one = await call('POST', '/api/v1/auth/signup', { body: { email, password: pw, name: 'S' }, headers: { 'user-agent': 'phone' } });
+      const two = await call('POST', '/api/v1/auth/login', { body: { email, password: pw }, headers: { 'user-agent': 'laptop' } });
+      const list = await call('GET', '/api/v1/auth/sessions', { token: two.body.access_token });
+      assert.equal(list.status, 200);
+      assert.equal(list.body.sessions.length, 2);
+      const current = list.body.sessions.find((s) => s.current);
+      const other = list.body.sessions.find((s) => !s.current);
+      assert.equal(current.user_agent, 'laptop');
+      assert.equal(other.user_agent, 'phone');
+      // Someone else, with the real id of one of these sessions.
+      const stranger = await signup();
+      const theirs = await call('DELETE', `/api/v1/auth/sessions/${other.id}`, { token: stranger.body.access_token });
+      assert.equal(theirs.status, 404);
+      assertEnvelope(assert, theirs.body, 'session_not_found');
+      assert.equal((await call('GET', '/api/v1/me', { token: one.body.access_token })).status, 200);
+      const mine = await call('DELETE', `/api/v1/auth/sessions/${other.id}`, { token: two.body.access_token });
+      assert.equal(mine.status, 204);
+      assert.equal((await call('GET', '/api/v1/me', { token: one.body.access_token })).status, 401);
+      assert.equal((await call('GET', '/api/v1/auth/sessions', { token: two.body.access_token })).body.sessions.length, 1);
+      const again = await call('DELETE', `/api/v1/auth/sessions/${other.id}`, { token: two.body.access_token });
+      assert.equal(again.status, 404);
+    });
+
+    test('password change needs the current password and ends every other session', async () => {
+      const email = `pw-${unique()}@example.com`;
+      const pw = `first password ${unique()}`;
+      const a = await call('POST', '/api/v1/auth/signup', { body: { email, password: pw, name: 'P' } });
+      const b = await call('POST', '/api/v1/auth/login', { body: { email, password: pw } });
+      const wrong = await call('POST', '/api/v1/me/password', {
+        token: a.body.access_token, body: { current_password: 'not it at all', new_password: 'second password ok' },
+      });
+      assert.equal(wrong.status, 403);
+      assertEnvelope(assert, wrong.body, 'wrong_password');
+      const weak = await call('POST', '/api/v1/me/password', {
+        token: a.body.access_token, body: { current_password: pw, new_password: 'password1' },
+      });
+      assert.equal(weak.status, 400);
+      const next = `second password ${unique()}`;
+      const ok = await call('POST', '/api/v1/me/password', {
+        token: a.body.access_token, body: { current_password: pw, new_password: next },
+      });
+      assert.equal(ok.status, 204, JSON.stringify(ok.body));
+      assert.equal((await call('GET', '/api/v1/me', { token: a.body.access_token })).status, 200);
+      assert.equal((await call('GET', '/api/v1/me', { token: b.body.access_token })).status, 401);
+      assert.equal((await call('POST', '/api/v1/auth/login', { body: { email, password: pw } })).status, 401);
+      assert.equal((await call('POST', '/api/v1/auth/login', { body: { email, password: next } })).status, 200);
+    });
+
+    test('PATCH /me renames; the audit log shows the account its own events only', async () => {
+      const a = await signup();
+      const renamed = await call('PATCH', '/api/v1/me', { token: a.body.access_token, body: { name: '  Zoë  ' } });
+      assert.equal(renamed.status, 200);
+      assert.equal(renamed.body.name, 'Zoë');
+      assert.equal((await call('PATCH', '/api/v1/me', { token: a.body.access_token, body: { name: 7 } })).status, 400);
+      await call('POST', '/api/v1/auth/login', { body: { email: a.email, password: 'definitely wrong' } });
+      const b = await signup();
+      const log = await call('GET', '/api/v1/audit', { token: a.body.access_token });
+      assert.equal(log.status, 200);
+      const actions = log.body.entries.map((e) => e.action);
+      assert.ok(actions.includes('account.created'), actions.join());
+      assert.ok(actions.includes('login.failed'), actions.join());
+      const theirs = await call('GET', '/api/v1/audit', { token: b.body.access_token });
+      assert.ok(!theirs.body.entries.some((e) => e.action === 'login.failed'));
+      assert.equal((await call('GET', '/api/v1/audit?limit=abc', { token: a.body.access_token })).status, 400);
+    });
+
+    test('repeated failed logins slow down, then answer 429 with Retry-After', async () => {
+      const { email } = await signup();
+      let last;
+      for (let i = 0; i < 10; i++) {
+        last = await call('POST', '/api/v1/auth/login', { body: { email, password: `wrong guess ${i}` } });
+        assert.equal(last.status, 401, `attempt ${i}`);
+      }
+      const locked = await call('POST', '/api/v1/auth/login', { body: { email, password: 'wrong again' } });
+      assert.equal(locked.status, 429);
+      assertEnvelope(assert, locked.body, 'too_many_attempts');
+      assert.ok(Number(locked.headers.get('retry-after')) > 0);
+    });
   });
 }

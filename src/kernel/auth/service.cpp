@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "core/blocking_pool.h"
 #include "core/ids.h"
 
@@ -53,6 +57,11 @@ asio::awaitable<std::string> setting_or_create(store::Store& store, const std::s
 
 json::object User::to_json() const {
   return {{"id", id}, {"email", email}, {"name", name}, {"role", role}, {"created_at", created_at}};
+}
+
+json::object SessionInfo::to_json() const {
+  return {{"id", id},         {"user_agent", user_agent},     {"address", address},
+          {"created_at", created_at}, {"last_used_at", last_used_at}, {"current", current}};
 }
 
 json::object TokenPair::to_json() const {
@@ -134,11 +143,18 @@ asio::awaitable<TokenPair> AuthService::signup(std::string email, std::string pa
       throw Exception(Error::conflict("email_taken", "An account with this email already exists."));
     throw;
   }
-  co_return co_await open_session(user, 1, client);
+  auto pair = co_await open_session(user, 1, client);
+  {
+    json::object detail{{"role", user.role}};
+    co_await record(user.id, "account.created", std::move(detail), client.address);
+  }
+  co_return pair;
 }
 
 asio::awaitable<TokenPair> AuthService::login(std::string email, std::string password, ClientInfo client) {
   auto normalized = normalize_email(email);
+  const std::string account = "account:" + (normalized ? *normalized : email.substr(0, 254));
+  co_await throttle(account, "address:" + client.address);
   std::optional<store::Rows> found;
   if (normalized) {
     store::Params p{store::text(*normalized)};
@@ -150,7 +166,16 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
   // An unknown account costs one verification too, so that timing does not tell.
   std::string hash = exists ? store::as_text(found->at(0, "password_hash")) : dummy_hash();
   bool ok = co_await pool_.run([&] { return verify_password(hash, password); });
-  if (!exists || !ok) throw Exception(bad_credentials());
+  if (!exists || !ok) {
+    co_await count_failure(account, "address:" + client.address);
+    std::optional<std::string> uid;
+    if (exists) uid = store::as_text(found->at(0, "id"));
+    {
+      json::object detail{{"reason", exists ? "wrong_password" : "unknown_account"}};
+      co_await record(uid, "login.failed", std::move(detail), client.address);
+    }
+    throw Exception(bad_credentials());
+  }
   if (!store::is_null(found->at(0, "disabled_at")))
     throw Exception(Error{ErrorKind::forbidden, "account_disabled", "This account is disabled."});
   User user = user_from(*found, 0);
@@ -160,7 +185,63 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
     store::Params up{store::text(upgraded), store::Value(clock_.now_ms()), store::text(user.id)};
     co_await store_.execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", std::move(up));
   }
-  co_return co_await open_session(user, 1, client);
+  store::Params clear{store::text(account)};
+  co_await store_.execute("DELETE FROM auth_failures WHERE subject = $1", std::move(clear));
+  auto pair = co_await open_session(user, 1, client);
+  {
+    json::object detail{{"user_agent", clip(client.user_agent, 256)}};
+    co_await record(user.id, "login.succeeded", std::move(detail), client.address);
+  }
+  co_return pair;
+}
+
+asio::awaitable<void> AuthService::throttle(const std::string& account, const std::string& address) {
+  const std::int64_t now = clock_.now_ms();
+  store::Params p{store::text(account), store::text(address), store::Value(now - options_.failure_window_ms)};
+  auto rows = co_await store_.query(
+      "SELECT subject, count(*) AS n, min(at) AS oldest FROM auth_failures "
+      "WHERE subject IN ($1, $2) AND at > $3 GROUP BY subject",
+      std::move(p));
+  std::int64_t account_n = 0, address_n = 0, account_oldest = now, address_oldest = now;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const bool is_account = store::as_text(rows.at(i, "subject")) == account;
+    (is_account ? account_n : address_n) = store::as_int(rows.at(i, "n"));
+    (is_account ? account_oldest : address_oldest) = store::as_int(rows.at(i, "oldest"));
+  }
+  auto locked = [&](std::int64_t oldest) {
+    std::int64_t wait_ms = oldest + options_.failure_window_ms - now;
+    int seconds = static_cast<int>(std::max<std::int64_t>(1, (wait_ms + 999) / 1000));
+    return Exception(Error{ErrorKind::rate_limited, "too_many_attempts",
+                           "Too many failed sign-ins; wait before trying again.", true, seconds});
+  };
+  if (account_n >= options_.lock_after) throw locked(account_oldest);
+  if (address_n >= options_.address_lock_after) throw locked(address_oldest);
+  if (account_n >= options_.delay_after) {  // growing delay, without holding a thread
+    auto step = options_.delay_step * (account_n - options_.delay_after + 1);
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, std::min<std::chrono::milliseconds>(step, std::chrono::seconds(3)));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+asio::awaitable<void> AuthService::count_failure(const std::string& account, const std::string& address) {
+  const std::int64_t now = clock_.now_ms();
+  std::vector<store::Statement> batch;
+  batch.push_back({"DELETE FROM auth_failures WHERE subject IN ($1, $2) AND at <= $3",
+                   {store::text(account), store::text(address), store::Value(now - options_.failure_window_ms)}});
+  batch.push_back({"INSERT INTO auth_failures (subject, at) VALUES ($1, $2)", {store::text(account), store::Value(now)}});
+  batch.push_back({"INSERT INTO auth_failures (subject, at) VALUES ($1, $2)", {store::text(address), store::Value(now)}});
+  co_await store_.batch(std::move(batch));
+}
+
+asio::awaitable<void> AuthService::record(std::optional<std::string> user_id, std::string action, json::object detail,
+                                          std::string address) {
+  store::Params p{store::text(core::new_id()), user_id ? store::text(*user_id) : store::Value(nullptr),
+                  store::text(action), store::text(json::serialize(detail)), store::text(clip(address, 64)),
+                  store::Value(clock_.now_ms())};
+  co_await store_.execute(
+      "INSERT INTO audit_log (id, user_id, action, detail, address, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+      std::move(p));
 }
 
 asio::awaitable<TokenPair> AuthService::open_session(const User& user, int aal, const ClientInfo& client) {
@@ -226,6 +307,10 @@ asio::awaitable<TokenPair> AuthService::refresh(std::string refresh_token, Clien
     aal = static_cast<int>(store::as_int(rows.at(0, "aal")));
     outcome = Outcome::ok;
   });
+  if (outcome == Outcome::reused) {
+    json::object detail{{"session_id", session_id}};
+    co_await record(std::nullopt, "session.refresh_reused", std::move(detail), client.address);
+  }
   if (outcome != Outcome::ok) throw Exception(bad_refresh());
   TokenPair pair;
   pair.access_token = signer_.issue(user.id, session_id, aal, now / 1000);
@@ -239,6 +324,10 @@ asio::awaitable<void> AuthService::logout(const Principal& who) {
   store::Params p{store::Value(clock_.now_ms()), store::text(who.session_id), store::text(who.user_id)};
   co_await store_.execute("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
                           std::move(p));
+  {
+    json::object detail{{"session_id", who.session_id}};
+    co_await record(who.user_id, "session.logout", std::move(detail), who.address);
+  }
 }
 
 asio::awaitable<void> AuthService::logout_all(const Principal& who) {
@@ -249,6 +338,10 @@ asio::awaitable<void> AuthService::logout_all(const Principal& who) {
   batch.push_back({"UPDATE users SET not_before = $1, updated_at = $2 WHERE id = $3",
                    {store::Value(now / 1000), store::Value(now), store::text(who.user_id)}});
   co_await store_.batch(std::move(batch));
+  {
+    json::object detail{};
+    co_await record(who.user_id, "session.logout_all", std::move(detail), who.address);
+  }
 }
 
 asio::awaitable<Principal> AuthService::authenticate(std::string_view bearer_token) {
@@ -263,7 +356,7 @@ asio::awaitable<Principal> AuthService::authenticate(std::string_view bearer_tok
   if (rows.empty() || !store::is_null(rows.at(0, "revoked_at")) || !store::is_null(rows.at(0, "disabled_at")) ||
       claims->issued_at < store::as_int(rows.at(0, "not_before")))
     throw Exception(bad_access());
-  co_return Principal{claims->user_id, claims->session_id, claims->aal};
+  co_return Principal{claims->user_id, claims->session_id, claims->aal, {}};
 }
 
 asio::awaitable<User> AuthService::user(const std::string& user_id) {
@@ -271,6 +364,87 @@ asio::awaitable<User> AuthService::user(const std::string& user_id) {
   auto rows = co_await store_.query("SELECT id, email, name, role, created_at FROM users WHERE id = $1", std::move(p));
   if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
   co_return user_from(rows, 0);
+}
+
+asio::awaitable<User> AuthService::rename(const Principal& who, std::string name) {
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+  if (name.empty()) throw Exception(Error::invalid("invalid_name", "The name cannot be empty."));
+  store::Params p{store::text(name), store::Value(clock_.now_ms()), store::text(who.user_id)};
+  co_await store_.execute("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3", std::move(p));
+  co_return co_await user(who.user_id);
+}
+
+asio::awaitable<std::vector<SessionInfo>> AuthService::sessions(const Principal& who) {
+  const std::int64_t now = clock_.now_ms();
+  store::Params p{store::text(who.user_id), store::Value(now), store::Value(now - options_.session_idle_ms)};
+  auto rows = co_await store_.query(
+      "SELECT id, user_agent, address, created_at, last_used_at FROM sessions "
+      "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_used_at > $3 ORDER BY created_at DESC",
+      std::move(p));
+  std::vector<SessionInfo> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    SessionInfo s{store::as_text(rows.at(i, "id")), store::as_text(rows.at(i, "user_agent")),
+                  store::as_text(rows.at(i, "address")), store::as_int(rows.at(i, "created_at")),
+                  store::as_int(rows.at(i, "last_used_at")), false};
+    s.current = s.id == who.session_id;
+    out.push_back(std::move(s));
+  }
+  co_return out;
+}
+
+asio::awaitable<void> AuthService::revoke_session(const Principal& who, const std::string& session_id) {
+  // Scoped to the caller: another user's session id is simply not found.
+  store::Params p{store::Value(clock_.now_ms()), store::text(session_id), store::text(who.user_id)};
+  auto n = co_await store_.execute(
+      "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL", std::move(p));
+  if (n == 0) throw Exception(Error::not_found("session_not_found", "There is no such session."));
+  {
+    json::object detail{{"session_id", session_id}};
+    co_await record(who.user_id, "session.revoked", std::move(detail), who.address);
+  }
+}
+
+asio::awaitable<void> AuthService::change_password(const Principal& who, std::string current, std::string next) {
+  store::Params p{store::text(who.user_id)};
+  auto rows = co_await store_.query("SELECT email, password_hash FROM users WHERE id = $1", std::move(p));
+  if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
+  std::string hash = store::is_null(rows.at(0, "password_hash")) ? dummy_hash() : store::as_text(rows.at(0, "password_hash"));
+  bool ok = co_await pool_.run([&] { return verify_password(hash, current); });
+  if (!ok) throw Exception(Error{ErrorKind::forbidden, "wrong_password", "The current password is wrong."});
+  auto policy = check_password_policy(next, store::as_text(rows.at(0, "email")));
+  if (!policy) throw Exception(policy.error());
+  HashParams params = options_.hash;
+  std::string fresh = co_await pool_.run([&] { return hash_password(next, params); });
+  const std::int64_t now = clock_.now_ms();
+  std::vector<store::Statement> batch;
+  batch.push_back({"UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+                   {store::text(fresh), store::Value(now), store::text(who.user_id)}});
+  batch.push_back({"UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL",
+                   {store::Value(now), store::text(who.user_id), store::text(who.session_id)}});
+  co_await store_.batch(std::move(batch));
+  {
+    json::object detail{};
+    co_await record(who.user_id, "password.changed", std::move(detail), who.address);
+  }
+}
+
+asio::awaitable<json::array> AuthService::audit(const Principal& who, std::size_t limit) {
+  store::Params p{store::text(who.user_id), store::Value(static_cast<std::int64_t>(limit))};
+  auto rows = co_await store_.query(
+      "SELECT id, action, detail, address, created_at FROM audit_log WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+      std::move(p));
+  json::array out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    boost::system::error_code ec;
+    json::value detail = json::parse(store::as_text(rows.at(i, "detail")), ec);
+    out.push_back(json::object{{"id", store::as_text(rows.at(i, "id"))},
+                               {"action", store::as_text(rows.at(i, "action"))},
+                               {"detail", ec ? json::value(json::object{}) : detail},
+                               {"address", store::as_text(rows.at(i, "address"))},
+                               {"created_at", store::as_int(rows.at(i, "created_at"))}});
+  }
+  co_return out;
 }
 
 }  // namespace krilin::kernel::auth

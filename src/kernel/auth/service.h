@@ -56,12 +56,29 @@ struct Principal {
   std::string user_id;
   std::string session_id;
   int aal = 1;
+  std::string address;  // the client's address, for the audit log
+};
+
+struct SessionInfo {
+  std::string id, user_agent, address;
+  std::int64_t created_at = 0, last_used_at = 0;
+  bool current = false;
+  json::object to_json() const;
 };
 
 struct AuthOptions {
   std::int64_t session_idle_ms = 7LL * 24 * 3600 * 1000;
   std::int64_t session_absolute_ms = 30LL * 24 * 3600 * 1000;
   HashParams hash;
+  // Failed logins, counted per account and per client address over a window: from
+  // `delay_after` failures each attempt waits a little longer; from `lock_after` (per
+  // account) or `address_lock_after` (per address) the answer is 429 + Retry-After until
+  // the oldest failure leaves the window. A success clears the account's count.
+  std::int64_t failure_window_ms = 15LL * 60 * 1000;
+  int delay_after = 3;
+  int lock_after = 10;
+  int address_lock_after = 100;
+  std::chrono::milliseconds delay_step{100};
 };
 
 // Normalises an email address (trimmed, lowercased) or says why it is not one.
@@ -81,12 +98,25 @@ class AuthService {
   // The caller behind a bearer token, or unauthenticated.
   asio::awaitable<Principal> authenticate(std::string_view bearer_token);
   asio::awaitable<User> user(const std::string& user_id);
+  asio::awaitable<User> rename(const Principal& who, std::string name);
+
+  // The account's live sessions (this one marked current), and ending one of them.
+  asio::awaitable<std::vector<SessionInfo>> sessions(const Principal& who);
+  asio::awaitable<void> revoke_session(const Principal& who, const std::string& session_id);
+  // Needs the current password; ends every other session.
+  asio::awaitable<void> change_password(const Principal& who, std::string current, std::string next);
+  // The account's own audit entries, newest first.
+  asio::awaitable<json::array> audit(const Principal& who, std::size_t limit);
 
   AuthService(store::Store& store, core::BlockingPool& pool, const core::Clock& clock, AuthOptions options,
               TokenSigner signer);
 
  private:
   asio::awaitable<TokenPair> open_session(const User& user, int aal, const ClientInfo& client);
+  asio::awaitable<void> record(std::optional<std::string> user_id, std::string action, json::object detail,
+                               std::string address);
+  asio::awaitable<void> throttle(const std::string& account, const std::string& address);
+  asio::awaitable<void> count_failure(const std::string& account, const std::string& address);
 
   store::Store& store_;
   core::BlockingPool& pool_;
