@@ -116,10 +116,21 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
   login.tag = "auth";
   login.request_schema = schema(R"({"type":"object","required":["email","password"],"additionalProperties":false,
     "properties":{"email":{"type":"string","maxLength":254},"password":{"type":"string","maxLength":4096}}})");
-  login.response_schema = token_pair_schema();
+  {
+    json::object one_of;
+    json::array options;
+    options.push_back(token_pair_schema());
+    options.push_back(schema(R"({"type":"object","required":["mfa_required","mfa_token"],
+      "properties":{"mfa_required":{"const":true},"mfa_token":{"type":"string"}}})"));
+    one_of["oneOf"] = std::move(options);
+    login.response_schema = std::move(one_of);
+  }
   login.handler = [&auth](Request& req) -> asio::awaitable<Response> {
-    auto pair = co_await auth.login(str(req.json, "email"), str(req.json, "password"), client_of(req));
-    co_return with_pair(200, pair);
+    auto result = co_await auth.login(str(req.json, "email"), str(req.json, "password"), client_of(req));
+    if (result.tokens) co_return with_pair(200, *result.tokens);
+    Response r = Response::json(200, result.to_json());
+    r.with_header("Cache-Control", "no-store");
+    co_return r;
   };
   router.add(std::move(login));
 
@@ -278,6 +289,75 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
     co_return Response::json(200, json::object{{"entries", std::move(entries)}});
   };
   router.add(std::move(audit));
+
+  http::Route enroll;
+  enroll.method = Method::post;
+  enroll.path = "/api/v1/auth/mfa/totp/enroll";
+  enroll.summary = "Start two-step sign-in with an authenticator app: a secret and its otpauth:// URI.";
+  enroll.tag = "auth";
+  enroll.auth_required = true;
+  enroll.no_body = true;
+  enroll.response_schema = schema(R"({"type":"object","required":["secret","otpauth_uri"],
+    "properties":{"secret":{"type":"string"},"otpauth_uri":{"type":"string"}}})");
+  enroll.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto e = co_await auth.enroll_totp(principal(req));
+    Response r = Response::json(200, json::object{{"secret", e.secret_base32}, {"otpauth_uri", e.otpauth_uri}});
+    r.with_header("Cache-Control", "no-store");
+    co_return r;
+  };
+  router.add(std::move(enroll));
+
+  http::Route confirm;
+  confirm.method = Method::post;
+  confirm.path = "/api/v1/auth/mfa/totp/confirm";
+  confirm.summary = "Turn two-step sign-in on with a first code; answers 10 single-use recovery codes, shown once.";
+  confirm.tag = "auth";
+  confirm.auth_required = true;
+  confirm.request_schema = schema(R"({"type":"object","required":["code"],"additionalProperties":false,
+    "properties":{"code":{"type":"string","maxLength":16}}})");
+  confirm.response_schema = schema(R"({"type":"object","required":["recovery_codes"],
+    "properties":{"recovery_codes":{"type":"array","items":{"type":"string"},"minItems":10,"maxItems":10}}})");
+  confirm.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto codes = co_await auth.confirm_totp(principal(req), str(req.json, "code"));
+    json::array list;
+    for (auto& c : codes) list.push_back(json::string(c));
+    Response r = Response::json(200, json::object{{"recovery_codes", std::move(list)}});
+    r.with_header("Cache-Control", "no-store");
+    co_return r;
+  };
+  router.add(std::move(confirm));
+
+  http::Route remove;
+  remove.method = Method::post;  // takes a body: DELETE cannot
+  remove.path = "/api/v1/auth/mfa/totp/remove";
+  remove.summary = "Turn two-step sign-in off: needs the password and a current code (or a recovery code).";
+  remove.tag = "auth";
+  remove.auth_required = true;
+  remove.success_status = 204;
+  remove.request_schema = schema(R"({"type":"object","required":["password","code"],"additionalProperties":false,
+    "properties":{"password":{"type":"string","maxLength":4096},"code":{"type":"string","maxLength":16}}})");
+  remove.response_schema = schema(R"({"type":"null"})");
+  remove.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    co_await auth.remove_totp(principal(req), str(req.json, "password"), str(req.json, "code"));
+    co_return Response::no_content();
+  };
+  router.add(std::move(remove));
+
+  http::Route verify;
+  verify.method = Method::post;
+  verify.path = "/api/v1/auth/mfa/verify";
+  verify.summary = "Complete a sign-in that answered mfa_required, with a code or a recovery code (aal 2).";
+  verify.tag = "auth";
+  verify.request_schema = schema(R"({"type":"object","required":["mfa_token"],"additionalProperties":false,
+    "properties":{"mfa_token":{"type":"string","maxLength":128},"code":{"type":"string","maxLength":16},
+    "recovery_code":{"type":"string","maxLength":32}}})");
+  verify.response_schema = token_pair_schema();
+  verify.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    auto pair = co_await auth.verify_mfa(str(req.json, "mfa_token"), str(req.json, "code"),
+                                         str(req.json, "recovery_code"), client_of(req));
+    co_return with_pair(200, pair);
+  };
+  router.add(std::move(verify));
 }
 
 }  // namespace krilin::api

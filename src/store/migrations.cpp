@@ -68,6 +68,23 @@ const std::vector<Migration>& all() {
                 " subject TEXT NOT NULL,"
                 " at BIGINT NOT NULL)",
                 "CREATE INDEX auth_failures_subject ON auth_failures (subject, at)"}},
+      {.version = 4,
+       .name = "mfa",
+       .both = {"CREATE TABLE mfa_totp ("
+                " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+                " secret TEXT NOT NULL,"
+                " confirmed_at BIGINT,"
+                " last_step BIGINT NOT NULL DEFAULT 0,"
+                " created_at BIGINT NOT NULL)",
+                "CREATE TABLE mfa_recovery_codes ("
+                " code_hash TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " used_at BIGINT)",
+                "CREATE INDEX mfa_recovery_codes_user ON mfa_recovery_codes (user_id)",
+                "CREATE TABLE mfa_challenges ("
+                " token_hash TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " expires_at BIGINT NOT NULL)"}},
   };
   return list;
 }

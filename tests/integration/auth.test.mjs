@@ -2,7 +2,7 @@
 // refresh-token rotation and family revocation on reuse, logout and logout-all taking
 // effect at once, bad tokens refused, one user never seeing another.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { PG_URL, assertEnvelope, getJson, startKrilin } from './support.mjs';
 
@@ -10,6 +10,27 @@ const backends = [['sqlite', {}]];
 if (PG_URL) backends.push(['postgresql', { KRILIN_DATABASE_URL: PG_URL }]);
 
 const unique = () => randomBytes(6).toString('hex');
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s), written here from the RFC to check the server's.
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '')) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(secretBase32, unixSeconds = Date.now() / 1000) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, '0');
+}
 
 for (const [backend, env] of backends) {
   describe(`accounts on ${backend}`, () => {
@@ -272,6 +293,67 @@ for (const [backend, env] of backends) {
       assert.equal(locked.status, 429);
       assertEnvelope(assert, locked.body, 'too_many_attempts');
       assert.ok(Number(locked.headers.get('retry-after')) > 0);
+    });
+
+    test('TOTP: enrol, confirm, sign in with a second factor, refuse replays, throttle, remove', async () => {
+      const email = `mfa-${unique()}@example.com`;
+      const pw = `mfa password ${unique()}`;
+      const a = await call('POST', '/api/v1/auth/signup', { body: { email, password: pw, name: 'M' } });
+      const token = a.body.access_token;
+      const enrol = await call('POST', '/api/v1/auth/mfa/totp/enroll', { token });
+      assert.equal(enrol.status, 200);
+      assert.match(enrol.body.secret, /^[A-Z2-7]{32}$/);
+      assert.ok(enrol.body.otpauth_uri.startsWith('otpauth://totp/Krilin:'));
+      assert.ok(enrol.body.otpauth_uri.includes(`secret=${enrol.body.secret}`));
+      const secret = enrol.body.secret;
+      const wrong = await call('POST', '/api/v1/auth/mfa/totp/confirm', { token, body: { code: '000000' === totp(secret) ? '111111' : '000000' } });
+      assert.equal(wrong.status, 400);
+      const confirm = await call('POST', '/api/v1/auth/mfa/totp/confirm', { token, body: { code: totp(secret) } });
+      assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+      assert.equal(confirm.body.recovery_codes.length, 10);
+      const recovery = confirm.body.recovery_codes;
+      assert.equal((await call('POST', '/api/v1/auth/mfa/totp/enroll', { token })).status, 409);
+
+      const login = async () => {
+        const r = await call('POST', '/api/v1/auth/login', { body: { email, password: pw } });
+        assert.equal(r.status, 200);
+        assert.equal(r.body.mfa_required, true);
+        assert.equal(r.body.access_token, undefined);
+        return r.body.mfa_token;
+      };
+      const verify = (body) => call('POST', '/api/v1/auth/mfa/verify', { body });
+      const next = totp(secret, Date.now() / 1000 + 30);  // the step after the one confirm used
+      const ok = await verify({ mfa_token: await login(), code: next });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const claims = JSON.parse(Buffer.from(ok.body.access_token.split('.')[1], 'base64url').toString());
+      assert.equal(claims.aal, 2);
+      assert.equal((await call('GET', '/api/v1/me', { token: ok.body.access_token })).status, 200);
+      // The same code again: refused (accepted once).
+      const replay = await verify({ mfa_token: await login(), code: next });
+      assert.equal(replay.status, 401);
+      assertEnvelope(assert, replay.body, 'invalid_mfa_code');
+      // A recovery code works once.
+      const rc = await verify({ mfa_token: await login(), recovery_code: recovery[0] });
+      assert.equal(rc.status, 200, JSON.stringify(rc.body));
+      assert.equal((await verify({ mfa_token: await login(), recovery_code: recovery[0] })).status, 401);
+      // A made-up challenge.
+      assert.equal((await verify({ mfa_token: 'made-up', code: next })).status, 401);
+      // Wrong codes: 5 in 5 minutes, then 429 (2 failures above).
+      const challenge = await login();
+      for (let i = 0; i < 3; i++) assert.equal((await verify({ mfa_token: challenge, code: '000000' })).status, 401);
+      const limited = await verify({ mfa_token: challenge, code: totp(secret) });
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      // Removal needs the password and a code.
+      assert.equal((await call('POST', '/api/v1/auth/mfa/totp/remove', { token, body: { password: 'wrong one here', code: recovery[1] } })).status, 403);
+      const removed = await call('POST', '/api/v1/auth/mfa/totp/remove', { token, body: { password: pw, code: recovery[1] } });
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
+      const plain = await call('POST', '/api/v1/auth/login', { body: { email, password: pw } });
+      assert.equal(plain.status, 200);
+      assert.ok(plain.body.access_token);
+      const log = await call('GET', '/api/v1/audit', { token });
+      const actions = log.body.entries.map((e) => e.action);
+      assert.ok(actions.includes('mfa.enabled') && actions.includes('mfa.disabled'), actions.join());
     });
   });
 }

@@ -8,6 +8,7 @@
 
 #include "core/blocking_pool.h"
 #include "core/ids.h"
+#include "kernel/auth/totp.h"
 
 namespace krilin::kernel::auth {
 namespace {
@@ -62,6 +63,11 @@ json::object User::to_json() const {
 json::object SessionInfo::to_json() const {
   return {{"id", id},         {"user_agent", user_agent},     {"address", address},
           {"created_at", created_at}, {"last_used_at", last_used_at}, {"current", current}};
+}
+
+json::object LoginResult::to_json() const {
+  if (tokens) return tokens->to_json();
+  return {{"mfa_required", true}, {"mfa_token", mfa_token}};
 }
 
 json::object TokenPair::to_json() const {
@@ -151,7 +157,7 @@ asio::awaitable<TokenPair> AuthService::signup(std::string email, std::string pa
   co_return pair;
 }
 
-asio::awaitable<TokenPair> AuthService::login(std::string email, std::string password, ClientInfo client) {
+asio::awaitable<LoginResult> AuthService::login(std::string email, std::string password, ClientInfo client) {
   auto normalized = normalize_email(email);
   const std::string account = "account:" + (normalized ? *normalized : email.substr(0, 254));
   co_await throttle(account, "address:" + client.address);
@@ -187,12 +193,24 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
   }
   store::Params clear{store::text(account)};
   co_await store_.execute("DELETE FROM auth_failures WHERE subject = $1", std::move(clear));
+  store::Params mfa_q{store::text(user.id)};
+  auto mfa = co_await store_.query("SELECT 1 AS on_ FROM mfa_totp WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+                                   std::move(mfa_q));
+  if (!mfa.empty()) {  // the password was right; the second factor is still to come
+    LoginResult challenge;
+    challenge.mfa_token = core::random_token(32);
+    store::Params c{store::text(token_hash(challenge.mfa_token)), store::text(user.id),
+                    store::Value(clock_.now_ms() + 5 * 60 * 1000)};
+    co_await store_.execute("INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+                            std::move(c));
+    co_return challenge;
+  }
   auto pair = co_await open_session(user, 1, client);
   {
     json::object detail{{"user_agent", clip(client.user_agent, 256)}};
     co_await record(user.id, "login.succeeded", std::move(detail), client.address);
   }
-  co_return pair;
+  co_return LoginResult{std::move(pair), {}};
 }
 
 asio::awaitable<void> AuthService::throttle(const std::string& account, const std::string& address) {
@@ -445,6 +463,146 @@ asio::awaitable<json::array> AuthService::audit(const Principal& who, std::size_
                                {"created_at", store::as_int(rows.at(i, "created_at"))}});
   }
   co_return out;
+}
+
+asio::awaitable<bool> AuthService::use_second_factor(const std::string& user_id, const std::string& code,
+                                                     bool recovery, bool require_confirmed) {
+  if (recovery) {
+    std::string normalized;
+    for (char c : code)
+      if (c != '-' && c != ' ') normalized += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    store::Params p{store::Value(clock_.now_ms()), store::text(token_hash(normalized)), store::text(user_id)};
+    auto n = co_await store_.execute(
+        "UPDATE mfa_recovery_codes SET used_at = $1 WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL",
+        std::move(p));
+    co_return n == 1;
+  }
+  store::Params q{store::text(user_id)};
+  auto rows = co_await store_.query("SELECT secret, confirmed_at, last_step FROM mfa_totp WHERE user_id = $1", std::move(q));
+  if (rows.empty() || (require_confirmed && store::is_null(rows.at(0, "confirmed_at")))) co_return false;
+  std::string hex = store::as_text(rows.at(0, "secret"));
+  std::string secret(hex.size() / 2, '\0');
+  sodium_hex2bin(reinterpret_cast<unsigned char*>(secret.data()), secret.size(), hex.c_str(), hex.size(), nullptr,
+                 nullptr, nullptr);
+  auto step = totp_verify(secret, code, clock_.now_ms() / 1000);
+  if (!step) co_return false;
+  // Accepted once: only a step later than the last one used moves it (a replay, even a
+  // concurrent one, changes no row).
+  store::Params u{store::Value(static_cast<std::int64_t>(*step)), store::text(user_id)};
+  auto n = co_await store_.execute("UPDATE mfa_totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1",
+                                   std::move(u));
+  co_return n == 1;
+}
+
+asio::awaitable<TotpEnrollment> AuthService::enroll_totp(const Principal& who) {
+  store::Params q{store::text(who.user_id)};
+  auto rows = co_await store_.query(
+      "SELECT u.email, t.confirmed_at FROM users u LEFT JOIN mfa_totp t ON t.user_id = u.id WHERE u.id = $1",
+      std::move(q));
+  if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
+  if (!store::is_null(rows.at(0, "confirmed_at")))
+    throw Exception(Error::conflict("mfa_already_enabled", "Two-step sign-in is already on; remove it first."));
+  std::string secret = new_totp_secret();
+  char hex[41];
+  sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  std::vector<store::Statement> batch;
+  batch.push_back({"DELETE FROM mfa_totp WHERE user_id = $1", {store::text(who.user_id)}});
+  batch.push_back({"INSERT INTO mfa_totp (user_id, secret, created_at) VALUES ($1, $2, $3)",
+                   {store::text(who.user_id), store::text(hex), store::Value(clock_.now_ms())}});
+  co_await store_.batch(std::move(batch));
+  co_return TotpEnrollment{base32_encode(secret), otpauth_uri(secret, store::as_text(rows.at(0, "email")), "Krilin")};
+}
+
+asio::awaitable<std::vector<std::string>> AuthService::confirm_totp(const Principal& who, std::string code) {
+  store::Params q{store::text(who.user_id)};
+  auto rows = co_await store_.query("SELECT confirmed_at FROM mfa_totp WHERE user_id = $1", std::move(q));
+  if (rows.empty()) throw Exception(Error::conflict("mfa_not_enrolled", "Start with /api/v1/auth/mfa/totp/enroll."));
+  if (!store::is_null(rows.at(0, "confirmed_at")))
+    throw Exception(Error::conflict("mfa_already_enabled", "Two-step sign-in is already on."));
+  if (!co_await use_second_factor(who.user_id, code, false, false))
+    throw Exception(Error::invalid("invalid_mfa_code", "The code is not valid; check the clock of the device."));
+  static const char* alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  std::vector<std::string> codes;
+  const std::int64_t now = clock_.now_ms();
+  std::vector<store::Statement> batch;
+  batch.push_back({"DELETE FROM mfa_recovery_codes WHERE user_id = $1", {store::text(who.user_id)}});
+  for (int i = 0; i < 10; ++i) {
+    std::string c;
+    for (int k = 0; k < 10; ++k) c += alphabet[randombytes_uniform(31)];
+    batch.push_back({"INSERT INTO mfa_recovery_codes (code_hash, user_id) VALUES ($1, $2)",
+                     {store::text(token_hash(c)), store::text(who.user_id)}});
+    codes.push_back(c.substr(0, 5) + "-" + c.substr(5));
+  }
+  batch.push_back({"UPDATE mfa_totp SET confirmed_at = $1 WHERE user_id = $2", {store::Value(now), store::text(who.user_id)}});
+  co_await store_.batch(std::move(batch));
+  {
+    json::object detail{{"factor", "totp"}};
+    co_await record(who.user_id, "mfa.enabled", std::move(detail), who.address);
+  }
+  co_return codes;
+}
+
+asio::awaitable<void> AuthService::remove_totp(const Principal& who, std::string password, std::string code) {
+  store::Params q{store::text(who.user_id)};
+  auto rows = co_await store_.query("SELECT password_hash FROM users WHERE id = $1", std::move(q));
+  if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
+  std::string hash = store::is_null(rows.at(0, "password_hash")) ? dummy_hash() : store::as_text(rows.at(0, "password_hash"));
+  bool ok = co_await pool_.run([&] { return verify_password(hash, password); });
+  if (!ok) throw Exception(Error{ErrorKind::forbidden, "wrong_password", "The password is wrong."});
+  if (!co_await use_second_factor(who.user_id, code, false, true) &&
+      !co_await use_second_factor(who.user_id, code, true, true))
+    throw Exception(Error{ErrorKind::forbidden, "invalid_mfa_code", "The code is not valid."});
+  std::vector<store::Statement> batch;
+  batch.push_back({"DELETE FROM mfa_totp WHERE user_id = $1", {store::text(who.user_id)}});
+  batch.push_back({"DELETE FROM mfa_recovery_codes WHERE user_id = $1", {store::text(who.user_id)}});
+  co_await store_.batch(std::move(batch));
+  {
+    json::object detail{{"factor", "totp"}};
+    co_await record(who.user_id, "mfa.disabled", std::move(detail), who.address);
+  }
+}
+
+asio::awaitable<TokenPair> AuthService::verify_mfa(std::string mfa_token, std::string code, std::string recovery_code,
+                                                   ClientInfo client) {
+  const std::int64_t now = clock_.now_ms();
+  Error expired{ErrorKind::unauthenticated, "invalid_mfa_token", "The sign-in has expired; start again."};
+  if (mfa_token.empty() || mfa_token.size() > 128) throw Exception(expired);
+  store::Params q{store::text(token_hash(mfa_token)), store::Value(now)};
+  auto rows = co_await store_.query(
+      "SELECT c.user_id, u.email, u.name, u.role, u.created_at, u.disabled_at FROM mfa_challenges c "
+      "JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1 AND c.expires_at > $2",
+      std::move(q));
+  if (rows.empty() || !store::is_null(rows.at(0, "disabled_at"))) throw Exception(expired);
+  User user{store::as_text(rows.at(0, "user_id")), store::as_text(rows.at(0, "email")), store::as_text(rows.at(0, "name")),
+            store::as_text(rows.at(0, "role")), store::as_int(rows.at(0, "created_at"))};
+  // 5 wrong codes in 5 minutes per account, then 429.
+  const std::string subject = "mfa:" + user.id;
+  store::Params f{store::text(subject), store::Value(now - 5 * 60 * 1000)};
+  auto fails = co_await store_.query("SELECT count(*) AS n, min(at) AS oldest FROM auth_failures WHERE subject = $1 AND at > $2",
+                                     std::move(f));
+  if (store::as_int(fails.at(0, "n")) >= 5) {
+    std::int64_t wait = store::as_int(fails.at(0, "oldest")) + 5 * 60 * 1000 - now;
+    throw Exception(Error{ErrorKind::rate_limited, "too_many_attempts", "Too many wrong codes; wait before trying again.",
+                          true, static_cast<int>(std::max<std::int64_t>(1, (wait + 999) / 1000))});
+  }
+  const bool recovery = code.empty() && !recovery_code.empty();
+  if (!co_await use_second_factor(user.id, recovery ? recovery_code : code, recovery, true)) {
+    store::Params fail{store::text(subject), store::Value(now)};
+    co_await store_.execute("INSERT INTO auth_failures (subject, at) VALUES ($1, $2)", std::move(fail));
+    {
+      json::object detail{{"reason", "wrong_second_factor"}};
+      co_await record(user.id, "login.failed", std::move(detail), client.address);
+    }
+    throw Exception(Error{ErrorKind::unauthenticated, "invalid_mfa_code", "The code is not valid."});
+  }
+  store::Params done{store::text(token_hash(mfa_token))};
+  co_await store_.execute("DELETE FROM mfa_challenges WHERE token_hash = $1", std::move(done));
+  auto pair = co_await open_session(user, 2, client);
+  {
+    json::object detail{{"mfa", recovery ? "recovery_code" : "totp"}};
+    co_await record(user.id, "login.succeeded", std::move(detail), client.address);
+  }
+  co_return pair;
 }
 
 }  // namespace krilin::kernel::auth

@@ -51,6 +51,19 @@ struct TokenPair {
   json::object to_json() const;  // {access_token, token_type, expires_in, refresh_token, user}
 };
 
+// What login answers: a token pair, or — when the account has MFA — a challenge to
+// complete with verify_mfa().
+struct LoginResult {
+  std::optional<TokenPair> tokens;
+  std::string mfa_token;
+  json::object to_json() const;  // the pair, or {"mfa_required": true, "mfa_token": …}
+};
+
+struct TotpEnrollment {
+  std::string secret_base32;
+  std::string otpauth_uri;
+};
+
 // Who is calling: what the authenticator puts into Request::principal.
 struct Principal {
   std::string user_id;
@@ -91,7 +104,17 @@ class AuthService {
                                                               const core::Clock& clock, AuthOptions options = {});
 
   asio::awaitable<TokenPair> signup(std::string email, std::string password, std::string name, ClientInfo client);
-  asio::awaitable<TokenPair> login(std::string email, std::string password, ClientInfo client);
+  asio::awaitable<LoginResult> login(std::string email, std::string password, ClientInfo client);
+
+  // TOTP: enrol (secret + otpauth URI, not active yet), confirm with a first code (active;
+  // answers 10 single-use recovery codes), remove (password and a code). With TOTP on,
+  // login answers a challenge that verify_mfa() completes with a code or a recovery code,
+  // giving a session with aal 2. A code is accepted once; 5 wrong ones in 5 minutes → 429.
+  asio::awaitable<TotpEnrollment> enroll_totp(const Principal& who);
+  asio::awaitable<std::vector<std::string>> confirm_totp(const Principal& who, std::string code);
+  asio::awaitable<void> remove_totp(const Principal& who, std::string password, std::string code);
+  asio::awaitable<TokenPair> verify_mfa(std::string mfa_token, std::string code, std::string recovery_code,
+                                        ClientInfo client);
   asio::awaitable<TokenPair> refresh(std::string refresh_token, ClientInfo client);
   asio::awaitable<void> logout(const Principal& who);
   asio::awaitable<void> logout_all(const Principal& who);
@@ -117,6 +140,10 @@ class AuthService {
                                std::string address);
   asio::awaitable<void> throttle(const std::string& account, const std::string& address);
   asio::awaitable<void> count_failure(const std::string& account, const std::string& address);
+  // True when `code` is a fresh TOTP code (its step later than the last one used), or an
+  // unused recovery code when `recovery` — and marks it used.
+  asio::awaitable<bool> use_second_factor(const std::string& user_id, const std::string& code, bool recovery,
+                                          bool require_confirmed);
 
   store::Store& store_;
   core::BlockingPool& pool_;
