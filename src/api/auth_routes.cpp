@@ -358,6 +358,89 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
     co_return with_pair(200, pair);
   };
   router.add(std::move(verify));
+
+  http::Route erase;
+  erase.method = Method::del;
+  erase.path = "/api/v1/me";
+  erase.summary = "Erase the account: needs the password, and a code when two-step sign-in is on.";
+  erase.tag = "account";
+  erase.auth_required = true;
+  erase.success_status = 204;
+  erase.request_schema = schema(R"({"type":"object","required":["password"],"additionalProperties":false,
+    "properties":{"password":{"type":"string","maxLength":4096},"code":{"type":"string","maxLength":32}}})");
+  erase.response_schema = schema(R"({"type":"null"})");
+  erase.handler = [&auth](Request& req) -> asio::awaitable<Response> {
+    co_await auth.delete_account(principal(req), str(req.json, "password"), str(req.json, "code"));
+    Response r = Response::no_content();
+    r.with_header("Set-Cookie", refresh_cookie("", 0));
+    co_return r;
+  };
+  router.add(std::move(erase));
+
+  // Administration: the caller must be an administrator.
+  auto admin = [](const Request& req) -> const kernel::auth::Principal& {
+    const auto& who = principal(req);
+    if (who.role != "admin")
+      throw Exception(Error{ErrorKind::forbidden, "admin_only", "Only an administrator can do this."});
+    return who;
+  };
+  json::value account_schema = schema(kUserSchema);
+  account_schema.as_object()["required"].as_array().push_back("disabled");
+  account_schema.as_object()["required"].as_array().push_back("mfa_enabled");
+
+  http::Route users;
+  users.method = Method::get;
+  users.path = "/api/v1/admin/users";
+  users.summary = "Every account of this instance (administrators only).";
+  users.tag = "admin";
+  users.auth_required = true;
+  {
+    json::object items{{"type", "array"}, {"items", account_schema}};
+    users.response_schema = json::object{{"type", "object"}, {"required", json::array{"users"}},
+                                         {"properties", json::object{{"users", std::move(items)}}}};
+  }
+  users.handler = [&auth, admin](Request& req) -> asio::awaitable<Response> {
+    admin(req);
+    auto list = co_await auth.list_accounts();
+    json::array out;
+    for (const auto& a : list) out.push_back(a.to_json());
+    co_return Response::json(200, json::object{{"users", std::move(out)}});
+  };
+  router.add(std::move(users));
+
+  struct AdminAction {
+    const char* path;
+    const char* summary;
+    int kind;  // 0 disable, 1 enable, 2 reset MFA
+  };
+  const AdminAction actions[] = {
+      {"/api/v1/admin/users/{id}/disable", "Disable an account: its sessions end at once.", 0},
+      {"/api/v1/admin/users/{id}/enable", "Enable a disabled account.", 1},
+      {"/api/v1/admin/users/{id}/reset-mfa", "Turn two-step sign-in off for an account that lost its device.", 2},
+  };
+  for (const auto& a : actions) {
+    http::Route r;
+    r.method = Method::post;
+    r.path = a.path;
+    r.summary = a.summary;
+    r.tag = "admin";
+    r.auth_required = true;
+    r.no_body = true;
+    r.success_status = 204;
+    r.response_schema = schema(R"({"type":"null"})");
+    r.handler = [&auth, admin, kind = a.kind](Request& req) -> asio::awaitable<Response> {
+      const auto& who = admin(req);
+      const std::string& target = req.params.at("id");
+      if (kind == 0 && target == who.user_id)
+        throw Exception(Error::conflict("cannot_disable_self", "An administrator cannot disable their own account."));
+      if (kind == 2)
+        co_await auth.reset_mfa(target, who.user_id, who.address);
+      else
+        co_await auth.set_disabled(target, kind == 0, who.user_id, who.address);
+      co_return Response::no_content();
+    };
+    router.add(std::move(r));
+  }
 }
 
 }  // namespace krilin::api

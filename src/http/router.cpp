@@ -178,7 +178,8 @@ std::vector<std::string> check_route_schemas(const Router& router) {
     bool takes_body = r->method == Method::post || r->method == Method::put || r->method == Method::patch;
     if (takes_body && !r->no_body && r->request_schema.is_null())
       problems.push_back(name + ": no request schema (or mark it no_body)");
-    if (!takes_body && !r->request_schema.is_null())
+    // DELETE may carry a body (a confirmation such as a password); GET and HEAD may not.
+    if ((r->method == Method::get || r->method == Method::head) && !r->request_schema.is_null())
       problems.push_back(name + ": a " + std::string(method_name(r->method)) + " route cannot take a body");
   }
   return problems;

@@ -159,6 +159,48 @@ int cmd_doctor(const core::Config& config) {
   return all_ok ? 0 : 1;
 }
 
+int cmd_user(const core::Config& config, const UserCommand& command) {
+  core::init_logging("warn", "text");
+  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
+  std::string password;
+  if (command.action == "add") {
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  }
+  core::BlockingPool pool(2, 64);
+  core::SystemClock clock;
+  asio::io_context io;
+  try {
+    run_blocking(io, [&]() -> asio::awaitable<void> {
+      auto st = co_await store::open_store(config, pool, io.get_executor());
+      co_await st->migrate();
+      auto auth = co_await kernel::auth::AuthService::create(*st, pool, clock);
+      if (command.action == "add") {
+        auto u = co_await auth->create_user(command.email, password, command.name, command.admin);
+        std::cout << "created " << u.email << " (" << u.role << ", id " << u.id << ")\n";
+      } else if (command.action == "list") {
+        for (const auto& a : co_await auth->list_accounts())
+          std::cout << a.user.email << "  " << a.user.role << (a.disabled ? "  disabled" : "")
+                    << (a.mfa_enabled ? "  mfa" : "") << "  " << a.user.id << "\n";
+      } else {
+        auto u = co_await auth->find_by_email(command.email);
+        if (command.action == "reset-mfa")
+          co_await auth->reset_mfa(u.id, "cli", "local");
+        else
+          co_await auth->set_disabled(u.id, command.action == "disable", "cli", "local");
+        std::cout << command.action << ": " << u.email << "\n";
+      }
+      co_await st->close();
+    }());
+    return 0;
+  } catch (const Exception& e) {
+    std::cerr << "krilin user " << command.action << ": " << e.error().message << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "krilin user " << command.action << ": " << e.what() << "\n";
+  }
+  return 1;
+}
+
 int cmd_serve(const core::Config& config) {
   core::init_logging(config.str("log_level"), config.str("log_format"));
   if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;

@@ -1,5 +1,7 @@
 #pragma once
 // The subcommands of the krilin binary. Each returns the process exit code.
+#include <string>
+
 #include "core/config.h"
 
 namespace krilin::server {
@@ -9,5 +11,13 @@ int cmd_config(const core::Config& config);
 int cmd_migrate(const core::Config& config);
 int cmd_doctor(const core::Config& config);
 int cmd_serve(const core::Config& config);
+
+// krilin user add|list|disable|enable|reset-mfa
+struct UserCommand {
+  std::string action;  // add, list, disable, enable, reset-mfa
+  std::string email, name;
+  bool admin = false;
+};
+int cmd_user(const core::Config& config, const UserCommand& command);
 
 }  // namespace krilin::server

@@ -56,6 +56,23 @@ int main(int argc, char** argv) {
   auto* doctor = app.add_subcommand("doctor", "Check the setup and say how to fix what is wrong");
   add_common(doctor, opts);
   auto* version = app.add_subcommand("version", "Print the version");
+  auto* user = app.add_subcommand("user", "Manage accounts from the server's shell");
+  add_common(user, opts);
+  user->require_subcommand(1);
+  krilin::server::UserCommand uc;
+  auto* user_add = user->add_subcommand("add", "Create an account; the password is read from standard input");
+  user_add->add_option("--email", uc.email, "email address")->required();
+  user_add->add_option("--name", uc.name, "display name")->required();
+  user_add->add_flag("--admin", uc.admin, "make it an administrator");
+  user_add->fallthrough();  // --config/--data-dir after the verb belong to `user`
+  user->add_subcommand("list", "List every account")->fallthrough();
+  for (const char* a : {"disable", "enable", "reset-mfa"}) {
+    auto* sub = user->add_subcommand(a, std::string(a == std::string("reset-mfa") ? "Turn two-step sign-in off for"
+                                                    : a == std::string("disable") ? "Disable (and sign out)"
+                                                                                  : "Enable") + " an account");
+    sub->add_option("email", uc.email, "the account's email")->required();
+    sub->fallthrough();
+  }
 
   // An unknown word where the command goes: name it and list the commands (CLI11 alone
   // would only say that a subcommand is required).
@@ -87,5 +104,9 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return krilin::server::cmd_migrate(*cfg);
   if (config->parsed()) return krilin::server::cmd_config(*cfg);
   if (doctor->parsed()) return krilin::server::cmd_doctor(*cfg);
+  if (user->parsed()) {
+    for (auto* sub : user->get_subcommands()) uc.action = sub->get_name();
+    return krilin::server::cmd_user(*cfg, uc);
+  }
   return 2;
 }

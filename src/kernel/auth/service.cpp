@@ -65,6 +65,13 @@ json::object SessionInfo::to_json() const {
           {"created_at", created_at}, {"last_used_at", last_used_at}, {"current", current}};
 }
 
+json::object AccountSummary::to_json() const {
+  json::object o = user.to_json();
+  o["disabled"] = disabled;
+  o["mfa_enabled"] = mfa_enabled;
+  return o;
+}
+
 json::object LoginResult::to_json() const {
   if (tokens) return tokens->to_json();
   return {{"mfa_required", true}, {"mfa_token", mfa_token}};
@@ -368,13 +375,13 @@ asio::awaitable<Principal> AuthService::authenticate(std::string_view bearer_tok
   if (!claims) throw Exception(bad_access());
   store::Params p{store::text(claims->session_id), store::text(claims->user_id)};
   auto rows = co_await store_.query(
-      "SELECT s.revoked_at, u.disabled_at, u.not_before FROM sessions s JOIN users u ON u.id = s.user_id "
+      "SELECT s.revoked_at, u.disabled_at, u.not_before, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
       "WHERE s.id = $1 AND s.user_id = $2",
       std::move(p));
   if (rows.empty() || !store::is_null(rows.at(0, "revoked_at")) || !store::is_null(rows.at(0, "disabled_at")) ||
       claims->issued_at < store::as_int(rows.at(0, "not_before")))
     throw Exception(bad_access());
-  co_return Principal{claims->user_id, claims->session_id, claims->aal, {}};
+  co_return Principal{claims->user_id, claims->session_id, claims->aal, {}, store::as_text(rows.at(0, "role"))};
 }
 
 asio::awaitable<User> AuthService::user(const std::string& user_id) {
@@ -603,6 +610,106 @@ asio::awaitable<TokenPair> AuthService::verify_mfa(std::string mfa_token, std::s
     co_await record(user.id, "login.succeeded", std::move(detail), client.address);
   }
   co_return pair;
+}
+
+asio::awaitable<void> AuthService::delete_account(const Principal& who, std::string password, std::string code) {
+  store::Params q{store::text(who.user_id)};
+  auto rows = co_await store_.query(
+      "SELECT u.email, u.password_hash, t.confirmed_at FROM users u LEFT JOIN mfa_totp t ON t.user_id = u.id "
+      "WHERE u.id = $1",
+      std::move(q));
+  if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
+  std::string hash = store::is_null(rows.at(0, "password_hash")) ? dummy_hash() : store::as_text(rows.at(0, "password_hash"));
+  bool ok = co_await pool_.run([&] { return verify_password(hash, password); });
+  if (!ok) throw Exception(Error{ErrorKind::forbidden, "wrong_password", "The password is wrong."});
+  if (!store::is_null(rows.at(0, "confirmed_at")) && !co_await use_second_factor(who.user_id, code, false, true) &&
+      !co_await use_second_factor(who.user_id, code, true, true))
+    throw Exception(Error{ErrorKind::forbidden, "invalid_mfa_code", "Two-step sign-in is on: send a valid code."});
+  const std::string email = store::as_text(rows.at(0, "email"));
+  std::vector<store::Statement> batch;
+  // Sessions, refresh tokens and MFA rows go with the user (ON DELETE CASCADE).
+  batch.push_back({"DELETE FROM users WHERE id = $1", {store::text(who.user_id)}});
+  batch.push_back({"DELETE FROM audit_log WHERE user_id = $1", {store::text(who.user_id)}});
+  batch.push_back({"DELETE FROM auth_failures WHERE subject IN ($1, $2)",
+                   {store::text("account:" + email), store::text("mfa:" + who.user_id)}});
+  co_await store_.batch(std::move(batch));
+  {
+    json::object detail{};
+    co_await record(std::nullopt, "account.deleted", std::move(detail), who.address);
+  }
+}
+
+asio::awaitable<User> AuthService::create_user(std::string email, std::string password, std::string name, bool admin) {
+  auto normalized = normalize_email(email);
+  if (!normalized) throw Exception(normalized.error());
+  if (name.empty()) throw Exception(Error::invalid("invalid_name", "The name cannot be empty."));
+  auto policy = check_password_policy(password, *normalized);
+  if (!policy) throw Exception(policy.error());
+  HashParams params = options_.hash;
+  std::string hash = co_await pool_.run([&] { return hash_password(password, params); });
+  const std::int64_t now = clock_.now_ms();
+  User user{core::new_id(), *normalized, name, admin ? "admin" : "user", now};
+  store::Params p{store::text(user.id), store::text(user.email), store::text(user.name), store::text(hash),
+                  store::text(user.role), store::Value(now)};
+  try {
+    co_await store_.execute(
+        "INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        std::move(p));
+  } catch (const Exception& e) {
+    if (e.error().code == "duplicate")
+      throw Exception(Error::conflict("email_taken", "An account with this email already exists."));
+    throw;
+  }
+  {
+    json::object detail{{"role", user.role}, {"by", "cli"}};
+    co_await record(user.id, "account.created", std::move(detail), "local");
+  }
+  co_return user;
+}
+
+asio::awaitable<std::vector<AccountSummary>> AuthService::list_accounts() {
+  auto rows = co_await store_.query(
+      "SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, t.confirmed_at FROM users u "
+      "LEFT JOIN mfa_totp t ON t.user_id = u.id ORDER BY u.created_at, u.id");
+  std::vector<AccountSummary> out;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out.push_back({user_from(rows, i), !store::is_null(rows.at(i, "disabled_at")), !store::is_null(rows.at(i, "confirmed_at"))});
+  co_return out;
+}
+
+asio::awaitable<User> AuthService::find_by_email(std::string email) {
+  auto normalized = normalize_email(email);
+  if (!normalized) throw Exception(normalized.error());
+  store::Params p{store::text(*normalized)};
+  auto rows = co_await store_.query("SELECT id, email, name, role, created_at FROM users WHERE email = $1", std::move(p));
+  if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no account with this email."));
+  co_return user_from(rows, 0);
+}
+
+asio::awaitable<void> AuthService::set_disabled(const std::string& user_id, bool disabled, const std::string& by,
+                                                const std::string& address) {
+  const std::int64_t now = clock_.now_ms();
+  std::vector<store::Statement> batch;
+  batch.push_back({"UPDATE users SET disabled_at = $1, updated_at = $2 WHERE id = $3",
+                   {disabled ? store::Value(now) : store::Value(nullptr), store::Value(now), store::text(user_id)}});
+  if (disabled)
+    batch.push_back({"UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                     {store::Value(now), store::text(user_id)}});
+  auto results = co_await store_.batch(std::move(batch));
+  if (results[0].affected == 0) throw Exception(Error::not_found("user_not_found", "There is no such user."));
+  json::object detail{{"by", by}};
+  co_await record(user_id, disabled ? "account.disabled" : "account.enabled", std::move(detail), address);
+}
+
+asio::awaitable<void> AuthService::reset_mfa(const std::string& user_id, const std::string& by, const std::string& address) {
+  std::vector<store::Statement> batch;
+  batch.push_back({"SELECT id FROM users WHERE id = $1", {store::text(user_id)}});
+  batch.push_back({"DELETE FROM mfa_totp WHERE user_id = $1", {store::text(user_id)}});
+  batch.push_back({"DELETE FROM mfa_recovery_codes WHERE user_id = $1", {store::text(user_id)}});
+  auto results = co_await store_.batch(std::move(batch));
+  if (results[0].empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
+  json::object detail{{"by", by}};
+  co_await record(user_id, "mfa.reset", std::move(detail), address);
 }
 
 }  // namespace krilin::kernel::auth

@@ -70,6 +70,15 @@ struct Principal {
   std::string session_id;
   int aal = 1;
   std::string address;  // the client's address, for the audit log
+  std::string role;     // "user" or "admin", read with the session on each request
+};
+
+// What an administrator sees of an account.
+struct AccountSummary {
+  User user;
+  bool disabled = false;
+  bool mfa_enabled = false;
+  json::object to_json() const;
 };
 
 struct SessionInfo {
@@ -130,6 +139,17 @@ class AuthService {
   asio::awaitable<void> change_password(const Principal& who, std::string current, std::string next);
   // The account's own audit entries, newest first.
   asio::awaitable<json::array> audit(const Principal& who, std::size_t limit);
+  // Erases the account (password, and a code when TOTP is on) and everything of it here.
+  asio::awaitable<void> delete_account(const Principal& who, std::string password, std::string code);
+
+  // Administration (the API checks the caller's role; the CLI is trusted).
+  asio::awaitable<User> create_user(std::string email, std::string password, std::string name, bool admin);
+  asio::awaitable<std::vector<AccountSummary>> list_accounts();
+  asio::awaitable<User> find_by_email(std::string email);
+  // Disabling ends every session of the account at once.
+  asio::awaitable<void> set_disabled(const std::string& user_id, bool disabled, const std::string& by,
+                                     const std::string& address);
+  asio::awaitable<void> reset_mfa(const std::string& user_id, const std::string& by, const std::string& address);
 
   AuthService(store::Store& store, core::BlockingPool& pool, const core::Clock& clock, AuthOptions options,
               TokenSigner signer);
