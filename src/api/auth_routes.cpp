@@ -1,5 +1,7 @@
 #include "api/auth_routes.h"
 
+#include "kernel/auth/cookies.h"
+
 #include <algorithm>
 
 namespace krilin::api {
@@ -42,17 +44,7 @@ std::string refresh_cookie(const std::string& token, std::int64_t max_age) {
 std::optional<std::string> cookie_value(const Request& req, std::string_view name) {
   auto header = req.header("cookie");
   if (!header) return std::nullopt;
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    auto semi = rest.find(';');
-    std::string_view part = rest.substr(0, semi);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    auto eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
-    if (semi == std::string_view::npos) break;
-    rest.remove_prefix(semi + 1);
-  }
-  return std::nullopt;
+  return kernel::auth::cookie_value(*header, name);
 }
 
 Response with_pair(int status, const TokenPair& pair) {
