@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   const double one = rate(1, seconds, hash);
   const double all = rate(cores, seconds, hash);
   std::size_t params_end = 0;
-  for (int i = 0; i < 4 && params_end != std::string::npos; ++i) params_end = hash.find('$', params_end + 1);
+  for (int i = 0; i < 3 && params_end != std::string::npos; ++i) params_end = hash.find('$', params_end + 1);
   std::cout << "{\"hash\": \"" << hash.substr(0, params_end) << "\", \"cores\": " << cores
             << ", \"verifications_per_second_one_core\": " << static_cast<long>(one)
             << ", \"verifications_per_second_all_cores\": " << static_cast<long>(all) << "}\n";
