@@ -64,6 +64,10 @@ constexpr Setting kSettings[] = {
      "json (one object per line) or text."},
     {"access_log", "KRILIN_ACCESS_LOG", "log.access", SettingType::boolean, "true", false,
      "Write one JSON line per HTTP request."},
+    {"trusted_proxies", "KRILIN_TRUSTED_PROXIES", "http.trusted_proxies", SettingType::string, "", false,
+     "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (for throttling and audit)."},
+    {"jwt_key_reload_ms", "KRILIN_JWT_KEY_RELOAD_MS", "auth.jwt_key_reload_ms", SettingType::integer, "30000", false,
+     "How often an instance re-reads the token signing keys (after `krilin keys rotate`)."},
 };
 
 const Setting* find_setting(const std::string& name) {

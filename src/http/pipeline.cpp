@@ -1,5 +1,8 @@
 #include "http/pipeline.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/log.h"
 
 namespace krilin::http {
@@ -45,6 +48,28 @@ Result<void> check_body(Request& request, const CompiledSchema* schema) {
   request.json = json::parse(request.body, ec, {}, opts);
   if (ec) return Error::invalid("invalid_json", "The body is not valid JSON: " + ec.message() + ".");
   return schema->validate(request.json);
+}
+
+std::string client_address(std::string_view peer, std::optional<std::string_view> forwarded_for,
+                           const std::vector<std::string>& trusted) {
+  auto is_trusted = [&](std::string_view a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  if (!forwarded_for || trusted.empty() || !is_trusted(peer)) return std::string(peer);
+  std::string_view rest = *forwarded_for;
+  while (!rest.empty()) {
+    auto comma = rest.rfind(',');
+    std::string_view part = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty() && !is_trusted(part)) {
+      if (part.size() > 64) break;
+      for (char c : part)
+        if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':')) return std::string(peer);
+      return std::string(part);
+    }
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(0, comma);
+  }
+  return std::string(peer);
 }
 
 void set_target(Request& request, std::string_view target) {

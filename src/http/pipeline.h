@@ -19,6 +19,13 @@ asio::awaitable<std::optional<Response>> prepare(Request& request, const Router&
 // valid against the schema.
 Result<void> check_body(Request& request, const CompiledSchema* schema);
 
+// The client's address: the connection's peer, unless the peer is one of `trusted`
+// reverse proxies and the request carries X-Forwarded-For — then the rightmost address in
+// that header that is not itself a trusted proxy (what a proxy appended, not what the
+// client claimed).
+std::string client_address(std::string_view peer, std::optional<std::string_view> forwarded_for,
+                           const std::vector<std::string>& trusted);
+
 // Sets target, path and the decoded query parameters from a request target.
 void set_target(Request& request, std::string_view target);
 

@@ -1,3 +1,4 @@
+#include "http/pipeline.h"
 #include "http/router.h"
 
 #include <gtest/gtest.h>
@@ -132,6 +133,18 @@ TEST(OpenApi, DocumentDeclaresEveryOperation) {
   EXPECT_TRUE(doc.at("components").at("schemas").as_object().contains("ErrorEnvelope"));
   // Round-trips as JSON text.
   EXPECT_EQ(json::parse(json::serialize(doc)), doc);
+}
+
+TEST(ClientAddress, BelievesForwardedForOnlyFromTrustedProxies) {
+  const std::vector<std::string> trusted{"10.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(client_address("1.2.3.4", std::string_view("9.9.9.9"), trusted), "1.2.3.4");
+  EXPECT_EQ(client_address("10.0.0.1", std::nullopt, trusted), "10.0.0.1");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("6.6.6.6, 5.5.5.5"), trusted), "5.5.5.5");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("6.6.6.6, 5.5.5.5, 10.0.0.2"), trusted), "5.5.5.5");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("2001:db8::1"), trusted), "2001:db8::1");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("<script>"), trusted), "10.0.0.1");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view(""), trusted), "10.0.0.1");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("5.5.5.5"), {}), "10.0.0.1");
 }
 
 }  // namespace

@@ -311,6 +311,8 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
         request.headers.emplace_back(std::move(name), std::string(f.value()));
       }
       if (auto rid = request.header("x-request-id"); rid && sane_request_id(*rid)) request.request_id = std::string(*rid);
+      if (!opt.trusted_proxies.empty())
+        request.remote_address = client_address(remote, request.header("x-forwarded-for"), opt.trusted_proxies);
 
       bool has_body = parser.content_length().value_or(0) > 0 || parser.chunked();
       if (parser.content_length() && *parser.content_length() > opt.max_body_bytes) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -25,6 +26,7 @@
 namespace krilin::http {
 
 struct ServerOptions {
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{10000};

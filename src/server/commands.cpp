@@ -201,6 +201,29 @@ int cmd_user(const core::Config& config, const UserCommand& command) {
   return 1;
 }
 
+int cmd_keys_rotate(const core::Config& config) {
+  core::init_logging("warn", "text");
+  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
+  core::BlockingPool pool(2, 64);
+  core::SystemClock clock;
+  asio::io_context io;
+  try {
+    run_blocking(io, [&]() -> asio::awaitable<void> {
+      auto st = co_await store::open_store(config, pool, io.get_executor());
+      co_await st->migrate();
+      co_await kernel::auth::AuthService::rotate_keys(*st, clock);
+      co_await st->close();
+    }());
+    std::cout << "Rotated the token signing key. Running instances use it within "
+              << config.integer("jwt_key_reload_ms") / 1000 << " s; tokens signed with the previous key stay valid.\n";
+    return 0;
+  } catch (const std::exception& e) {
+    const auto* ke = dynamic_cast<const Exception*>(&e);
+    std::cerr << "krilin keys rotate: " << (ke ? ke->error().message : e.what()) << "\n";
+  }
+  return 1;
+}
+
 int cmd_serve(const core::Config& config) {
   core::init_logging(config.str("log_level"), config.str("log_format"));
   if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
@@ -222,7 +245,9 @@ int cmd_serve(const core::Config& config) {
         core::log_event(spdlog::level::info, "migration applied", {{"version", m.version}, {"name", m.name}});
       co_return s;
     }());
-    auth = run_blocking(io, kernel::auth::AuthService::create(*st, pool, clock));
+    kernel::auth::AuthOptions auth_options;
+    auth_options.key_reload_ms = config.integer("jwt_key_reload_ms");
+    auth = run_blocking(io, kernel::auth::AuthService::create(*st, pool, clock, auth_options));
   } catch (const std::exception& e) {
     const auto* ke = dynamic_cast<const Exception*>(&e);
     std::cerr << "krilin: cannot open the database: " << (ke ? ke->error().message : e.what())
@@ -252,6 +277,16 @@ int cmd_serve(const core::Config& config) {
   opts.write_timeout = std::chrono::milliseconds(config.integer("write_timeout_ms"));
   opts.shutdown_grace = std::chrono::milliseconds(config.integer("shutdown_grace_ms"));
   opts.access_log = config.boolean("access_log");
+  for (std::size_t start = 0; start <= config.str("trusted_proxies").size();) {
+    const std::string& list = config.str("trusted_proxies");
+    auto comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) opts.trusted_proxies.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
   http::Server server(io, opts, router, metrics, api::bearer_authenticator(*auth));
   std::uint16_t port;
   try {

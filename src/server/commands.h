@@ -20,4 +20,7 @@ struct UserCommand {
 };
 int cmd_user(const core::Config& config, const UserCommand& command);
 
+// krilin keys rotate
+int cmd_keys_rotate(const core::Config& config);
+
 }  // namespace krilin::server

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   auto* doctor = app.add_subcommand("doctor", "Check the setup and say how to fix what is wrong");
   add_common(doctor, opts);
   auto* version = app.add_subcommand("version", "Print the version");
+  auto* keys = app.add_subcommand("keys", "Manage the token signing keys");
+  add_common(keys, opts);
+  keys->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand("rotate", "Start signing with a new key (the previous one stays valid)");
+  keys_rotate->fallthrough();
   auto* user = app.add_subcommand("user", "Manage accounts from the server's shell");
   add_common(user, opts);
   user->require_subcommand(1);
@@ -104,6 +109,7 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return krilin::server::cmd_migrate(*cfg);
   if (config->parsed()) return krilin::server::cmd_config(*cfg);
   if (doctor->parsed()) return krilin::server::cmd_doctor(*cfg);
+  if (keys_rotate->parsed()) return krilin::server::cmd_keys_rotate(*cfg);
   if (user->parsed()) {
     for (auto* sub : user->get_subcommands()) uc.action = sub->get_name();
     return krilin::server::cmd_user(*cfg, uc);

@@ -30,7 +30,7 @@ for (const [backend, env] of backends) {
       const made = cli(['user', 'add', '--email', adminEmail, '--name', 'Root', '--admin'], `${adminPassword}\n`);
       assert.equal(made.status, 0, made.stderr);
       assert.match(made.stdout, /created .* \(admin/);
-      server = await startKrilin({ env, dataDir });
+      server = await startKrilin({ env: { ...env, KRILIN_JWT_KEY_RELOAD_MS: '100' }, dataDir });
       admin = (await call('POST', '/api/v1/auth/login', { body: { email: adminEmail, password: adminPassword } })).body;
       assert.ok(admin.access_token, JSON.stringify(admin));
     });
@@ -98,6 +98,23 @@ for (const [backend, env] of backends) {
       assert.ok(!list.body.users.some((x) => x.id === u.user.id));
       const back = await call('POST', '/api/v1/auth/signup', { body: { email: u.email, password: u.password, name: 'Again' } });
       assert.equal(back.status, 201);
+    });
+
+    // SQLite only: the data dir is this test's own, while the PostgreSQL database is shared
+    // with servers of other test files that a rotation would surprise.
+    test('krilin keys rotate: old tokens live on one rotation, not two', { skip: backend !== 'sqlite' }, async () => {
+      const u = await newUser();
+      const first = cli(['keys', 'rotate']);
+      assert.equal(first.status, 0, first.stderr);
+      assert.match(first.stdout, /Rotated/);
+      await new Promise((r) => setTimeout(r, 300));  // the server re-reads its keys
+      assert.equal((await call('GET', '/api/v1/me', { token: u.access_token })).status, 200);
+      const fresh = await call('POST', '/api/v1/auth/login', { body: { email: u.email, password: u.password } });
+      assert.equal(fresh.status, 200);
+      assert.equal(cli(['keys', 'rotate']).status, 0);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await call('GET', '/api/v1/me', { token: u.access_token })).status, 401);
+      assert.equal((await call('GET', '/api/v1/me', { token: fresh.body.access_token })).status, 200);
     });
   });
 }

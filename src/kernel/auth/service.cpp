@@ -108,20 +108,67 @@ Result<std::string> normalize_email(std::string_view raw) {
   return out;
 }
 
-AuthService::AuthService(store::Store& store, core::BlockingPool& pool, const core::Clock& clock, AuthOptions options,
-                         TokenSigner signer)
-    : store_(store), pool_(pool), clock_(clock), options_(options), signer_(std::move(signer)) {}
+namespace {
 
-asio::awaitable<std::unique_ptr<AuthService>> AuthService::create(store::Store& store, core::BlockingPool& pool,
-                                                                  const core::Clock& clock, AuthOptions options) {
+asio::awaitable<TokenSigner> load_signer(store::Store& store, const core::Clock& clock) {
   // Every instance reads the same key; the first to start creates it.
   std::string key = co_await setting_or_create(store, "jwt_signing_key", clock.now_ms());
   store::Params prev_key{store::text("jwt_previous_key")};
   auto prev = co_await store.query("SELECT value FROM platform_settings WHERE key = $1", std::move(prev_key));
   std::optional<std::string> previous;
   if (!prev.empty()) previous = store::as_text(prev.at(0, "value"));
-  TokenSigner signer(kIssuer, kAudience, key, previous);
+  co_return TokenSigner(kIssuer, kAudience, key, previous);
+}
+
+}  // namespace
+
+AuthService::AuthService(store::Store& store, core::BlockingPool& pool, const core::Clock& clock, AuthOptions options,
+                         TokenSigner signer)
+    : store_(store),
+      pool_(pool),
+      clock_(clock),
+      options_(options),
+      signer_(std::make_shared<const TokenSigner>(std::move(signer))),
+      signer_loaded_at_(clock.now_ms()) {}
+
+asio::awaitable<std::unique_ptr<AuthService>> AuthService::create(store::Store& store, core::BlockingPool& pool,
+                                                                  const core::Clock& clock, AuthOptions options) {
+  TokenSigner signer = co_await load_signer(store, clock);
   co_return std::make_unique<AuthService>(store, pool, clock, options, std::move(signer));
+}
+
+asio::awaitable<std::shared_ptr<const TokenSigner>> AuthService::signer() {
+  const std::int64_t now = clock_.now_ms();
+  {
+    std::lock_guard lock(signer_mu_);
+    if (now - signer_loaded_at_ < options_.key_reload_ms) co_return signer_;
+    signer_loaded_at_ = now;  // one reload at a time is enough; others use the current keys
+  }
+  auto fresh = std::make_shared<const TokenSigner>(co_await load_signer(store_, clock_));
+  std::lock_guard lock(signer_mu_);
+  signer_ = fresh;
+  co_return signer_;
+}
+
+asio::awaitable<void> AuthService::rotate_keys(store::Store& store, const core::Clock& clock) {
+  co_await store.transaction([&](store::Transaction& tx) -> asio::awaitable<void> {
+    const std::int64_t now = clock.now_ms();
+    store::Params q{store::text("jwt_signing_key")};
+    auto current = co_await tx.query("SELECT value FROM platform_settings WHERE key = $1", std::move(q));
+    if (!current.empty()) {
+      store::Params prev{store::text("jwt_previous_key"), store::text(store::as_text(current.at(0, "value"))),
+                         store::Value(now)};
+      co_await tx.execute(
+          "INSERT INTO platform_settings (key, value, updated_at) VALUES ($1, $2, $3) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+          std::move(prev));
+    }
+    store::Params next{store::text("jwt_signing_key"), store::text(core::random_hex(32)), store::Value(now)};
+    co_await tx.execute(
+        "INSERT INTO platform_settings (key, value, updated_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        std::move(next));
+  });
 }
 
 asio::awaitable<TokenPair> AuthService::signup(std::string email, std::string password, std::string name,
@@ -283,8 +330,9 @@ asio::awaitable<TokenPair> AuthService::open_session(const User& user, int aal, 
                    {store::text(token_hash(refresh)), store::text(session_id), store::Value(now)}});
   co_await store_.batch(std::move(batch));
   TokenPair pair;
-  pair.access_token = signer_.issue(user.id, session_id, aal, now / 1000);
-  pair.expires_in = signer_.ttl_seconds();
+  auto signing = co_await signer();
+  pair.access_token = signing->issue(user.id, session_id, aal, now / 1000);
+  pair.expires_in = signing->ttl_seconds();
   pair.refresh_token = refresh;
   pair.user = user;
   co_return pair;
@@ -338,8 +386,9 @@ asio::awaitable<TokenPair> AuthService::refresh(std::string refresh_token, Clien
   }
   if (outcome != Outcome::ok) throw Exception(bad_refresh());
   TokenPair pair;
-  pair.access_token = signer_.issue(user.id, session_id, aal, now / 1000);
-  pair.expires_in = signer_.ttl_seconds();
+  auto signing = co_await signer();
+  pair.access_token = signing->issue(user.id, session_id, aal, now / 1000);
+  pair.expires_in = signing->ttl_seconds();
   pair.refresh_token = next;
   pair.user = user;
   co_return pair;
@@ -371,7 +420,8 @@ asio::awaitable<void> AuthService::logout_all(const Principal& who) {
 
 asio::awaitable<Principal> AuthService::authenticate(std::string_view bearer_token) {
   const std::int64_t now = clock_.now_ms();
-  auto claims = signer_.verify(bearer_token, now / 1000);
+  auto keys = co_await signer();
+  auto claims = keys->verify(bearer_token, now / 1000);
   if (!claims) throw Exception(bad_access());
   store::Params p{store::text(claims->session_id), store::text(claims->user_id)};
   auto rows = co_await store_.query(

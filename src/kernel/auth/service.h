@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -101,6 +102,9 @@ struct AuthOptions {
   int lock_after = 10;
   int address_lock_after = 100;
   std::chrono::milliseconds delay_step{100};
+  // How often the signing keys are re-read (another instance, or `krilin keys rotate`,
+  // may have rotated them).
+  std::int64_t key_reload_ms = 30000;
 };
 
 // Normalises an email address (trimmed, lowercased) or says why it is not one.
@@ -151,6 +155,12 @@ class AuthService {
                                      const std::string& address);
   asio::awaitable<void> reset_mfa(const std::string& user_id, const std::string& by, const std::string& address);
 
+  // Rotation: the current signing key becomes the previous one (still accepted, so that
+  // tokens already issued live out their 15 minutes) and a new key signs from now on.
+  // Instances pick it up within key_reload_ms. Rotating twice within 15 minutes cuts
+  // short the tokens signed with the oldest key.
+  static asio::awaitable<void> rotate_keys(store::Store& store, const core::Clock& clock);
+
   AuthService(store::Store& store, core::BlockingPool& pool, const core::Clock& clock, AuthOptions options,
               TokenSigner signer);
 
@@ -165,11 +175,15 @@ class AuthService {
   asio::awaitable<bool> use_second_factor(const std::string& user_id, const std::string& code, bool recovery,
                                           bool require_confirmed);
 
+  asio::awaitable<std::shared_ptr<const TokenSigner>> signer();
+
   store::Store& store_;
   core::BlockingPool& pool_;
   const core::Clock& clock_;
   AuthOptions options_;
-  TokenSigner signer_;
+  std::mutex signer_mu_;
+  std::shared_ptr<const TokenSigner> signer_;
+  std::int64_t signer_loaded_at_ = 0;
 };
 
 }  // namespace krilin::kernel::auth
