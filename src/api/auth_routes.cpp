@@ -83,7 +83,7 @@ http::Authenticator bearer_authenticator(kernel::auth::AuthService& auth) {
   };
 }
 
-void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
+void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth, kernel::auth::OidcLogin* oidc) {
   http::Route signup;
   signup.method = Method::post;
   signup.path = "/api/v1/auth/signup";
@@ -433,6 +433,43 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth) {
     };
     router.add(std::move(r));
   }
+
+  if (!oidc) return;
+
+  http::Route start;
+  start.method = Method::get;
+  start.path = "/api/v1/auth/oidc/start";
+  start.summary = "Sign in with the configured identity provider: redirects (302) to it.";
+  start.tag = "auth";
+  start.success_status = 302;
+  start.response_schema = schema(R"({"type":"null"})");
+  start.handler = [oidc](Request&) -> asio::awaitable<Response> {
+    std::string url = co_await oidc->start();
+    Response r = Response::no_content();
+    r.status = 302;
+    r.with_header("Location", url);
+    r.with_header("Cache-Control", "no-store");
+    co_return r;
+  };
+  router.add(std::move(start));
+
+  http::Route callback;
+  callback.method = Method::get;
+  callback.path = "/api/v1/auth/oidc/callback";
+  callback.summary = "Where the identity provider sends the browser back (code and state): answers a token pair.";
+  callback.tag = "auth";
+  callback.response_schema = token_pair_schema();
+  callback.handler = [oidc, &auth](Request& req) -> asio::awaitable<Response> {
+    auto param = [&](const char* k) { auto it = req.query.find(k); return it == req.query.end() ? std::string() : it->second; };
+    if (!param("error").empty())
+      throw Exception(Error{ErrorKind::unauthenticated, "oidc_denied",
+                            "The identity provider did not sign you in (" + param("error").substr(0, 64) + ")."});
+    auto id = co_await oidc->finish(param("state"), param("code"));
+    auto pair = co_await auth.sign_in_with_identity(id.issuer, id.token.subject, id.token.email, id.token.email_verified,
+                                                    id.token.name, client_of(req));
+    co_return with_pair(200, pair);
+  };
+  router.add(std::move(callback));
 }
 
 }  // namespace krilin::api

@@ -34,14 +34,17 @@ TEST(Routes, EveryRouteDeclaresItsSchemas) {
   http::Router router;
   core::Metrics metrics;
   add_system_routes(router, {.store = st.get(), .metrics = &metrics, .version = "0.0.0"});
-  add_auth_routes(router, *auth);
+  http::HttpClient outbound;
+  kernel::auth::OidcLogin oidc(*st, outbound, clock, {"https://id.example.com", "krilin", "secret", "https://k/cb"});
+  add_auth_routes(router, *auth, &oidc);
   auto problems = http::check_route_schemas(router);
   EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
   json::value doc = http::openapi_document(router, {.title = "Krilin API", .version = "0.0.0", .description = ""});
   const auto& paths = doc.at("paths").as_object();
   for (const char* p : {"/health", "/health/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/auth/signup",
                         "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/logout-all",
-                        "/api/v1/me"})
+                        "/api/v1/me", "/api/v1/auth/oidc/start", "/api/v1/auth/oidc/callback", "/api/v1/auth/mfa/verify",
+                        "/api/v1/admin/users", "/api/v1/audit"})
     EXPECT_TRUE(paths.contains(p)) << p;
   io.restart();
   auto closed = asio::co_spawn(io, st->close(), asio::use_future);

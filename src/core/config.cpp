@@ -66,6 +66,14 @@ constexpr Setting kSettings[] = {
      "Write one JSON line per HTTP request."},
     {"trusted_proxies", "KRILIN_TRUSTED_PROXIES", "http.trusted_proxies", SettingType::string, "", false,
      "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (for throttling and audit)."},
+    {"oidc_issuer", "KRILIN_OIDC_ISSUER", "oidc.issuer", SettingType::string, "", false,
+     "OpenID Connect provider for \"Sign in with …\" (its issuer URL); empty turns it off."},
+    {"oidc_client_id", "KRILIN_OIDC_CLIENT_ID", "oidc.client_id", SettingType::string, "", false,
+     "The client id Krilin has at that provider."},
+    {"oidc_client_secret", "KRILIN_OIDC_CLIENT_SECRET", "oidc.client_secret", SettingType::string, "", true,
+     "The client secret Krilin has at that provider."},
+    {"oidc_redirect_uri", "KRILIN_OIDC_REDIRECT_URI", "oidc.redirect_uri", SettingType::string, "", false,
+     "Where the provider sends the browser back: https://<host>/api/v1/auth/oidc/callback, registered exactly."},
     {"jwt_key_reload_ms", "KRILIN_JWT_KEY_RELOAD_MS", "auth.jwt_key_reload_ms", SettingType::integer, "30000", false,
      "How often an instance re-reads the token signing keys (after `krilin keys rotate`)."},
 };
@@ -267,7 +275,7 @@ std::vector<Config::Line> Config::describe() const {
   std::vector<Line> out;
   for (const auto& s : kSettings) {
     std::string v = values_.at(s.name);
-    if (s.secret && !v.empty()) v = mask_url_secret(v);
+    if (s.secret && !v.empty()) v = v.find("://") != std::string::npos ? mask_url_secret(v) : "****";
     out.push_back({s.name, v, sources_.at(s.name)});
   }
   return out;

@@ -267,7 +267,14 @@ int cmd_serve(const core::Config& config) {
   auto work = asio::make_work_guard(io);  // after run_blocking above: it runs io to completion
   auto router = std::make_shared<http::Router>();
   api::add_system_routes(*router, {.store = st.get(), .metrics = &metrics, .version = KRILIN_VERSION});
-  api::add_auth_routes(*router, *auth);
+  http::HttpClient outbound;
+  std::unique_ptr<kernel::auth::OidcLogin> oidc;
+  if (!config.str("oidc_issuer").empty())
+    oidc = std::make_unique<kernel::auth::OidcLogin>(
+        *st, outbound, clock,
+        kernel::auth::OidcConfig{config.str("oidc_issuer"), config.str("oidc_client_id"), config.str("oidc_client_secret"),
+                                 config.str("oidc_redirect_uri")});
+  api::add_auth_routes(*router, *auth, oidc.get());
 
   http::ServerOptions opts;
   opts.max_body_bytes = static_cast<std::size_t>(config.integer("max_body_bytes"));

@@ -85,6 +85,19 @@ const std::vector<Migration>& all() {
                 " token_hash TEXT PRIMARY KEY,"
                 " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
                 " expires_at BIGINT NOT NULL)"}},
+      {.version = 5,
+       .name = "oidc",
+       .both = {"CREATE TABLE oidc_logins ("
+                " state TEXT PRIMARY KEY,"
+                " nonce TEXT NOT NULL,"
+                " code_verifier TEXT NOT NULL,"
+                " expires_at BIGINT NOT NULL)",
+                "CREATE TABLE user_identities ("
+                " issuer TEXT NOT NULL,"
+                " subject TEXT NOT NULL,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " created_at BIGINT NOT NULL,"
+                " PRIMARY KEY (issuer, subject))"}},
   };
   return list;
 }

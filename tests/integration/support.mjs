@@ -14,9 +14,9 @@ export function tempDir(prefix = 'krilin-it-') {
 }
 
 // Starts `krilin serve` and resolves once it printed the URL it listens on.
-export async function startKrilin({ env = {}, args = [], dataDir } = {}) {
+export async function startKrilin({ env = {}, args = [], dataDir, listen = '127.0.0.1:0' } = {}) {
   const dir = dataDir ?? tempDir();
-  const proc = spawn(KRILIN_BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, ...args], {
+  const proc = spawn(KRILIN_BIN, ['serve', '--listen', listen, '--data-dir', dir, ...args], {
     env: { PATH: process.env.PATH, KRILIN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -75,6 +75,13 @@ export function rawExchange(port, chunks, { timeoutMs = 5000, gapMs = 0 } = {}) 
         if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
       }
     });
+  });
+}
+
+// A port that was free a moment ago (for servers that must know each other's address).
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
   });
 }
 

@@ -689,6 +689,58 @@ asio::awaitable<void> AuthService::delete_account(const Principal& who, std::str
   }
 }
 
+asio::awaitable<TokenPair> AuthService::sign_in_with_identity(const std::string& issuer, const std::string& subject,
+                                                              const std::string& email, bool email_verified,
+                                                              const std::string& name, ClientInfo client) {
+  const std::int64_t now = clock_.now_ms();
+  std::optional<User> user;
+  bool created = false;
+  co_await store_.transaction([&](store::Transaction& tx) -> asio::awaitable<void> {
+    store::Params q{store::text(issuer), store::text(subject)};
+    auto linked = co_await tx.query(
+        "SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at FROM user_identities i "
+        "JOIN users u ON u.id = i.user_id WHERE i.issuer = $1 AND i.subject = $2",
+        std::move(q));
+    if (!linked.empty()) {
+      if (!store::is_null(linked.at(0, "disabled_at")))
+        throw Exception(Error{ErrorKind::forbidden, "account_disabled", "This account is disabled."});
+      user = user_from(linked, 0);
+      co_return;
+    }
+    auto normalized = normalize_email(email);
+    if (!normalized || !email_verified)
+      throw Exception(Error{ErrorKind::forbidden, "oidc_email_unverified",
+                            "The identity provider did not vouch for an email address; sign up first."});
+    store::Params byemail{store::text(*normalized)};
+    auto existing = co_await tx.query(
+        "SELECT id, email, name, role, created_at, disabled_at FROM users WHERE email = $1", std::move(byemail));
+    if (!existing.empty()) {
+      if (!store::is_null(existing.at(0, "disabled_at")))
+        throw Exception(Error{ErrorKind::forbidden, "account_disabled", "This account is disabled."});
+      user = user_from(existing, 0);
+    } else {
+      auto count = co_await tx.query("SELECT count(*) AS n FROM users");
+      user = User{core::new_id(), *normalized, name.empty() ? normalized->substr(0, normalized->find('@')) : name.substr(0, 100),
+                  store::as_int(count.at(0, "n")) == 0 ? "admin" : "user", now};
+      store::Params ins{store::text(user->id), store::text(user->email), store::text(user->name), store::text(user->role),
+                        store::Value(now)};
+      co_await tx.execute(
+          "INSERT INTO users (id, email, name, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+          std::move(ins));
+      created = true;
+    }
+    store::Params link{store::text(issuer), store::text(subject), store::text(user->id), store::Value(now)};
+    co_await tx.execute("INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
+                        std::move(link));
+  });
+  auto pair = co_await open_session(*user, 1, client);
+  {
+    json::object detail{{"via", "oidc"}, {"issuer", issuer}, {"new_account", created}};
+    co_await record(user->id, "login.succeeded", std::move(detail), client.address);
+  }
+  co_return pair;
+}
+
 asio::awaitable<User> AuthService::create_user(std::string email, std::string password, std::string name, bool admin) {
   auto normalized = normalize_email(email);
   if (!normalized) throw Exception(normalized.error());

@@ -146,6 +146,13 @@ class AuthService {
   // Erases the account (password, and a code when TOTP is on) and everything of it here.
   asio::awaitable<void> delete_account(const Principal& who, std::string password, std::string code);
 
+  // A sign-in through an identity provider: the account already linked to (issuer,
+  // subject); else the account with the same email, when the provider verified it; else a
+  // new account (without a password). Never links by an unverified email.
+  asio::awaitable<TokenPair> sign_in_with_identity(const std::string& issuer, const std::string& subject,
+                                                   const std::string& email, bool email_verified,
+                                                   const std::string& name, ClientInfo client);
+
   // Administration (the API checks the caller's role; the CLI is trusted).
   asio::awaitable<User> create_user(std::string email, std::string password, std::string name, bool admin);
   asio::awaitable<std::vector<AccountSummary>> list_accounts();
