@@ -18,6 +18,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "api/auth_routes.h"
+#include "bus/redis/client.h"
 #include "api/system_routes.h"
 #include "core/blocking_pool.h"
 #include "core/log.h"
@@ -236,6 +237,7 @@ int cmd_serve(const core::Config& config) {
 
   core::SystemClock clock;
   std::unique_ptr<store::Store> st;
+  std::unique_ptr<bus::RedisClient> redis;
   std::unique_ptr<kernel::auth::AuthService> auth;
   try {
     st = run_blocking(io, [&]() -> asio::awaitable<std::unique_ptr<store::Store>> {
@@ -247,7 +249,15 @@ int cmd_serve(const core::Config& config) {
     }());
     kernel::auth::AuthOptions auth_options;
     auth_options.key_reload_ms = config.integer("jwt_key_reload_ms");
-    auth = run_blocking(io, kernel::auth::AuthService::create(*st, pool, clock, auth_options));
+    std::unique_ptr<kernel::auth::FailureCounter> failures;
+    if (!config.str("redis_url").empty()) {  // scale-out: failed sign-ins are counted in Redis
+      redis = std::make_unique<bus::RedisClient>(
+          bus::RedisClient::Options{.url = config.str("redis_url"),
+                                    .timeout = std::chrono::milliseconds(config.integer("db_connect_timeout_ms"))},
+          pool);
+      failures = kernel::auth::redis_failure_counter(*redis);
+    }
+    auth = run_blocking(io, kernel::auth::AuthService::create(*st, pool, clock, auth_options, std::move(failures)));
   } catch (const std::exception& e) {
     const auto* ke = dynamic_cast<const Exception*>(&e);
     std::cerr << "krilin: cannot open the database: " << (ke ? ke->error().message : e.what())

@@ -4,10 +4,12 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { PG_URL, assertEnvelope, getJson, startKrilin } from './support.mjs';
+import { PG_URL, REDIS_URL, assertEnvelope, getJson, startKrilin } from './support.mjs';
 
 const backends = [['sqlite', {}]];
 if (PG_URL) backends.push(['postgresql', { KRILIN_DATABASE_URL: PG_URL }]);
+// Scale-out as deployed: PostgreSQL, and Redis for the failed sign-in counters.
+if (PG_URL && REDIS_URL) backends.push(['postgresql with redis', { KRILIN_DATABASE_URL: PG_URL, KRILIN_REDIS_URL: REDIS_URL }]);
 
 const unique = () => randomBytes(6).toString('hex');
 

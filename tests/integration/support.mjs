@@ -8,6 +8,7 @@ import path from 'node:path';
 
 export const KRILIN_BIN = process.env.KRILIN_BIN ?? path.resolve('build/src/server/krilin');
 export const PG_URL = process.env.KRILIN_TEST_DATABASE_URL;
+export const REDIS_URL = process.env.KRILIN_TEST_REDIS_URL;
 
 export function tempDir(prefix = 'krilin-it-') {
   return mkdtempSync(path.join(os.tmpdir(), prefix));

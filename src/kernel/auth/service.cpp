@@ -132,9 +132,12 @@ AuthService::AuthService(store::Store& store, core::BlockingPool& pool, const co
       signer_loaded_at_(clock.now_ms()) {}
 
 asio::awaitable<std::unique_ptr<AuthService>> AuthService::create(store::Store& store, core::BlockingPool& pool,
-                                                                  const core::Clock& clock, AuthOptions options) {
+                                                                  const core::Clock& clock, AuthOptions options,
+                                                                  std::unique_ptr<FailureCounter> failures) {
   TokenSigner signer = co_await load_signer(store, clock);
-  co_return std::make_unique<AuthService>(store, pool, clock, options, std::move(signer));
+  auto service = std::make_unique<AuthService>(store, pool, clock, options, std::move(signer));
+  service->failures_ = failures ? std::move(failures) : database_failure_counter(store);
+  co_return service;
 }
 
 asio::awaitable<std::shared_ptr<const TokenSigner>> AuthService::signer() {
@@ -245,8 +248,10 @@ asio::awaitable<LoginResult> AuthService::login(std::string email, std::string p
     store::Params up{store::text(upgraded), store::Value(clock_.now_ms()), store::text(user.id)};
     co_await store_.execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", std::move(up));
   }
-  store::Params clear{store::text(account)};
-  co_await store_.execute("DELETE FROM auth_failures WHERE subject = $1", std::move(clear));
+  {
+    std::vector<std::string> cleared{account};
+    co_await failures_->clear(std::move(cleared));
+  }
   store::Params mfa_q{store::text(user.id)};
   auto mfa = co_await store_.query("SELECT 1 AS on_ FROM mfa_totp WHERE user_id = $1 AND confirmed_at IS NOT NULL",
                                    std::move(mfa_q));
@@ -269,27 +274,18 @@ asio::awaitable<LoginResult> AuthService::login(std::string email, std::string p
 
 asio::awaitable<void> AuthService::throttle(const std::string& account, const std::string& address) {
   const std::int64_t now = clock_.now_ms();
-  store::Params p{store::text(account), store::text(address), store::Value(now - options_.failure_window_ms)};
-  auto rows = co_await store_.query(
-      "SELECT subject, count(*) AS n, min(at) AS oldest FROM auth_failures "
-      "WHERE subject IN ($1, $2) AND at > $3 GROUP BY subject",
-      std::move(p));
-  std::int64_t account_n = 0, address_n = 0, account_oldest = now, address_oldest = now;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const bool is_account = store::as_text(rows.at(i, "subject")) == account;
-    (is_account ? account_n : address_n) = store::as_int(rows.at(i, "n"));
-    (is_account ? account_oldest : address_oldest) = store::as_int(rows.at(i, "oldest"));
-  }
+  std::vector<std::string> subjects{account, address};
+  auto c = co_await failures_->counts(std::move(subjects), now - options_.failure_window_ms);
   auto locked = [&](std::int64_t oldest) {
     std::int64_t wait_ms = oldest + options_.failure_window_ms - now;
     int seconds = static_cast<int>(std::max<std::int64_t>(1, (wait_ms + 999) / 1000));
     return Exception(Error{ErrorKind::rate_limited, "too_many_attempts",
                            "Too many failed sign-ins; wait before trying again.", true, seconds});
   };
-  if (account_n >= options_.lock_after) throw locked(account_oldest);
-  if (address_n >= options_.address_lock_after) throw locked(address_oldest);
-  if (account_n >= options_.delay_after) {  // growing delay, without holding a thread
-    auto step = options_.delay_step * (account_n - options_.delay_after + 1);
+  if (c[0].n >= options_.lock_after) throw locked(c[0].oldest_ms);
+  if (c[1].n >= options_.address_lock_after) throw locked(c[1].oldest_ms);
+  if (c[0].n >= options_.delay_after) {  // growing delay, without holding a thread
+    auto step = options_.delay_step * (c[0].n - options_.delay_after + 1);
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer timer(executor, std::min<std::chrono::milliseconds>(step, std::chrono::seconds(3)));
     co_await timer.async_wait(asio::use_awaitable);
@@ -297,13 +293,8 @@ asio::awaitable<void> AuthService::throttle(const std::string& account, const st
 }
 
 asio::awaitable<void> AuthService::count_failure(const std::string& account, const std::string& address) {
-  const std::int64_t now = clock_.now_ms();
-  std::vector<store::Statement> batch;
-  batch.push_back({"DELETE FROM auth_failures WHERE subject IN ($1, $2) AND at <= $3",
-                   {store::text(account), store::text(address), store::Value(now - options_.failure_window_ms)}});
-  batch.push_back({"INSERT INTO auth_failures (subject, at) VALUES ($1, $2)", {store::text(account), store::Value(now)}});
-  batch.push_back({"INSERT INTO auth_failures (subject, at) VALUES ($1, $2)", {store::text(address), store::Value(now)}});
-  co_await store_.batch(std::move(batch));
+  std::vector<std::string> subjects{account, address};
+  co_await failures_->add(std::move(subjects), clock_.now_ms(), options_.failure_window_ms);
 }
 
 asio::awaitable<void> AuthService::record(std::optional<std::string> user_id, std::string action, json::object detail,
@@ -634,18 +625,17 @@ asio::awaitable<TokenPair> AuthService::verify_mfa(std::string mfa_token, std::s
             store::as_text(rows.at(0, "role")), store::as_int(rows.at(0, "created_at"))};
   // 5 wrong codes in 5 minutes per account, then 429.
   const std::string subject = "mfa:" + user.id;
-  store::Params f{store::text(subject), store::Value(now - 5 * 60 * 1000)};
-  auto fails = co_await store_.query("SELECT count(*) AS n, min(at) AS oldest FROM auth_failures WHERE subject = $1 AND at > $2",
-                                     std::move(f));
-  if (store::as_int(fails.at(0, "n")) >= 5) {
-    std::int64_t wait = store::as_int(fails.at(0, "oldest")) + 5 * 60 * 1000 - now;
+  std::vector<std::string> mfa_subject{subject};
+  auto fails = co_await failures_->counts(std::move(mfa_subject), now - 5 * 60 * 1000);
+  if (fails[0].n >= 5) {
+    std::int64_t wait = fails[0].oldest_ms + 5 * 60 * 1000 - now;
     throw Exception(Error{ErrorKind::rate_limited, "too_many_attempts", "Too many wrong codes; wait before trying again.",
                           true, static_cast<int>(std::max<std::int64_t>(1, (wait + 999) / 1000))});
   }
   const bool recovery = code.empty() && !recovery_code.empty();
   if (!co_await use_second_factor(user.id, recovery ? recovery_code : code, recovery, true)) {
-    store::Params fail{store::text(subject), store::Value(now)};
-    co_await store_.execute("INSERT INTO auth_failures (subject, at) VALUES ($1, $2)", std::move(fail));
+    std::vector<std::string> failed{subject};
+    co_await failures_->add(std::move(failed), now, 5 * 60 * 1000);
     {
       json::object detail{{"reason", "wrong_second_factor"}};
       co_await record(user.id, "login.failed", std::move(detail), client.address);
@@ -680,9 +670,11 @@ asio::awaitable<void> AuthService::delete_account(const Principal& who, std::str
   // Sessions, refresh tokens and MFA rows go with the user (ON DELETE CASCADE).
   batch.push_back({"DELETE FROM users WHERE id = $1", {store::text(who.user_id)}});
   batch.push_back({"DELETE FROM audit_log WHERE user_id = $1", {store::text(who.user_id)}});
-  batch.push_back({"DELETE FROM auth_failures WHERE subject IN ($1, $2)",
-                   {store::text("account:" + email), store::text("mfa:" + who.user_id)}});
   co_await store_.batch(std::move(batch));
+  {
+    std::vector<std::string> forgotten{"account:" + email, "mfa:" + who.user_id};
+    co_await failures_->clear(std::move(forgotten));
+  }
   {
     json::object detail{};
     co_await record(std::nullopt, "account.deleted", std::move(detail), who.address);

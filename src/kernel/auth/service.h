@@ -20,6 +20,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/clock.h"
+#include "kernel/auth/failures.h"
 #include "kernel/auth/password.h"
 #include "kernel/auth/tokens.h"
 #include "krilin/sdk/json.h"
@@ -113,8 +114,10 @@ Result<std::string> normalize_email(std::string_view email);
 class AuthService {
  public:
   // Loads the signing keys from the database, creating them at first start.
+  // `failures` counts failed sign-ins (the database when null; Redis when configured).
   static asio::awaitable<std::unique_ptr<AuthService>> create(store::Store& store, core::BlockingPool& pool,
-                                                              const core::Clock& clock, AuthOptions options = {});
+                                                              const core::Clock& clock, AuthOptions options = {},
+                                                              std::unique_ptr<FailureCounter> failures = nullptr);
 
   asio::awaitable<TokenPair> signup(std::string email, std::string password, std::string name, ClientInfo client);
   asio::awaitable<LoginResult> login(std::string email, std::string password, ClientInfo client);
@@ -191,6 +194,7 @@ class AuthService {
   std::mutex signer_mu_;
   std::shared_ptr<const TokenSigner> signer_;
   std::int64_t signer_loaded_at_ = 0;
+  std::unique_ptr<FailureCounter> failures_;
 };
 
 }  // namespace krilin::kernel::auth
