@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -61,6 +62,30 @@ bool ensure_data_dir(const core::Config& config) {
   return true;
 }
 
+// The frame of the one-shot commands that work on the database: logging, the data
+// directory, a store (migrated unless `migrate` is false), the body, closing, and one line
+// on standard error naming the command when anything fails. Returns the exit code.
+using StoreBody = std::function<asio::awaitable<void>(store::Store&, core::BlockingPool&)>;
+int with_store(const core::Config& config, const char* command, const StoreBody& body, bool migrate = true) {
+  core::init_logging("warn", "text");
+  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
+  core::BlockingPool pool(2, 64);
+  asio::io_context io;
+  try {
+    run_blocking(io, [&]() -> asio::awaitable<void> {
+      auto st = co_await store::open_store(config, pool, io.get_executor());
+      if (migrate) co_await st->migrate();
+      co_await body(*st, pool);
+      co_await st->close();
+    }());
+    return 0;
+  } catch (const std::exception& e) {
+    const auto* ke = dynamic_cast<const Exception*>(&e);
+    std::cerr << "krilin " << command << ": " << (ke ? ke->error().message : e.what()) << "\n";
+  }
+  return 1;
+}
+
 const char* mode_name(const core::Config& c) {
   return c.mode() == core::Mode::embedded ? "embedded" : "scale-out";
 }
@@ -83,30 +108,15 @@ int cmd_config(const core::Config& config) {
 }
 
 int cmd_migrate(const core::Config& config) {
-  core::init_logging("warn", "text");
-  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
-  core::BlockingPool pool(2, 64);
-  asio::io_context io;
-  try {
-    auto applied = run_blocking(io, [&]() -> asio::awaitable<std::vector<store::AppliedMigration>> {
-      auto st = co_await store::open_store(config, pool, io.get_executor());
-      auto done = co_await st->migrate();
-      co_await st->close();
-      co_return done;
-    }());
+  return with_store(config, "migrate", [](store::Store& st, core::BlockingPool&) -> asio::awaitable<void> {
+    auto applied = co_await st.migrate();
     if (applied.empty()) {
       std::cout << "Database is up to date.\n";
     } else {
       for (const auto& m : applied) std::cout << "applied " << m.version << " " << m.name << "\n";
       std::cout << "Applied " << applied.size() << " migration(s).\n";
     }
-    return 0;
-  } catch (const Exception& e) {
-    std::cerr << "krilin migrate: " << e.error().message << "\n";
-  } catch (const std::exception& e) {
-    std::cerr << "krilin migrate: " << e.what() << "\n";
-  }
-  return 1;
+  }, false);
 }
 
 int cmd_doctor(const core::Config& config) {
@@ -161,68 +171,40 @@ int cmd_doctor(const core::Config& config) {
 }
 
 int cmd_user(const core::Config& config, const UserCommand& command) {
-  core::init_logging("warn", "text");
-  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
   std::string password;
   if (command.action == "add") {
     std::getline(std::cin, password);
     if (!password.empty() && password.back() == '\r') password.pop_back();
   }
-  core::BlockingPool pool(2, 64);
-  core::SystemClock clock;
-  asio::io_context io;
-  try {
-    run_blocking(io, [&]() -> asio::awaitable<void> {
-      auto st = co_await store::open_store(config, pool, io.get_executor());
-      co_await st->migrate();
-      auto auth = co_await kernel::auth::AuthService::create(*st, pool, clock);
-      if (command.action == "add") {
-        auto u = co_await auth->create_user(command.email, password, command.name, command.admin);
-        std::cout << "created " << u.email << " (" << u.role << ", id " << u.id << ")\n";
-      } else if (command.action == "list") {
-        for (const auto& a : co_await auth->list_accounts())
-          std::cout << a.user.email << "  " << a.user.role << (a.disabled ? "  disabled" : "")
-                    << (a.mfa_enabled ? "  mfa" : "") << "  " << a.user.id << "\n";
-      } else {
-        auto u = co_await auth->find_by_email(command.email);
-        if (command.action == "reset-mfa")
-          co_await auth->reset_mfa(u.id, "cli", "local");
-        else
-          co_await auth->set_disabled(u.id, command.action == "disable", "cli", "local");
-        std::cout << command.action << ": " << u.email << "\n";
-      }
-      co_await st->close();
-    }());
-    return 0;
-  } catch (const Exception& e) {
-    std::cerr << "krilin user " << command.action << ": " << e.error().message << "\n";
-  } catch (const std::exception& e) {
-    std::cerr << "krilin user " << command.action << ": " << e.what() << "\n";
-  }
-  return 1;
+  const std::string what = "user " + command.action;
+  return with_store(config, what.c_str(), [&](store::Store& st, core::BlockingPool& pool) -> asio::awaitable<void> {
+    core::SystemClock clock;
+    auto auth = co_await kernel::auth::AuthService::create(st, pool, clock);
+    if (command.action == "add") {
+      auto u = co_await auth->create_user(command.email, password, command.name, command.admin);
+      std::cout << "created " << u.email << " (" << u.role << ", id " << u.id << ")\n";
+    } else if (command.action == "list") {
+      for (const auto& a : co_await auth->list_accounts())
+        std::cout << a.user.email << "  " << a.user.role << (a.disabled ? "  disabled" : "")
+                  << (a.mfa_enabled ? "  mfa" : "") << "  " << a.user.id << "\n";
+    } else {
+      auto u = co_await auth->find_by_email(command.email);
+      if (command.action == "reset-mfa")
+        co_await auth->reset_mfa(u.id, "cli", "local");
+      else
+        co_await auth->set_disabled(u.id, command.action == "disable", "cli", "local");
+      std::cout << command.action << ": " << u.email << "\n";
+    }
+  });
 }
 
 int cmd_keys_rotate(const core::Config& config) {
-  core::init_logging("warn", "text");
-  if (config.mode() == core::Mode::embedded && !ensure_data_dir(config)) return 1;
-  core::BlockingPool pool(2, 64);
-  core::SystemClock clock;
-  asio::io_context io;
-  try {
-    run_blocking(io, [&]() -> asio::awaitable<void> {
-      auto st = co_await store::open_store(config, pool, io.get_executor());
-      co_await st->migrate();
-      co_await kernel::auth::AuthService::rotate_keys(*st, clock);
-      co_await st->close();
-    }());
+  return with_store(config, "keys rotate", [&](store::Store& st, core::BlockingPool&) -> asio::awaitable<void> {
+    core::SystemClock clock;
+    co_await kernel::auth::AuthService::rotate_keys(st, clock);
     std::cout << "Rotated the token signing key. Running instances use it within "
               << config.integer("jwt_key_reload_ms") / 1000 << " s; tokens signed with the previous key stay valid.\n";
-    return 0;
-  } catch (const std::exception& e) {
-    const auto* ke = dynamic_cast<const Exception*>(&e);
-    std::cerr << "krilin keys rotate: " << (ke ? ke->error().message : e.what()) << "\n";
-  }
-  return 1;
+  });
 }
 
 int cmd_serve(const core::Config& config) {
