@@ -19,6 +19,7 @@
 #include "core/ids.h"
 #include "store/migrations.h"
 #include "store/query.h"
+#include "store/records.h"
 #include "store/store.h"
 
 namespace krilin::store {
@@ -434,6 +435,51 @@ TEST_P(StoreTest, CompiledQueriesAnswerTheSameOnBothBackends) {
   // Another user's rows never appear, whatever the query.
   for (const auto& q : {R"({"table":"habits","where":{"name":"secret"}})", R"({"table":"habits","where":{"streak":99}})"})
     EXPECT_TRUE(ids(q).empty()) << q;
+}
+
+TEST_P(StoreTest, RecordsAreScopedVersionedAndSoftDeleted) {
+  Store& s = open();
+  TableSpec notes{.app = "notes", .name = "notes", .fields = {{"title", FieldType::string}}};
+  for (const auto& ddl : app_table_ddl(notes, s.dialect())) run(s.execute(ddl));
+  Records ann(s, notes, "ann"), bob(s, notes, "bob");
+  json::object first{{"title", "Groceries"}, {"tags", json::array{"home"}}};
+  Record a = run(ann.insert(first, 1000));
+  EXPECT_EQ(a.version, 1);
+  EXPECT_EQ(run(ann.find(a.id)).data.at("title").as_string(), "Groceries");
+
+  // Another user, with the real id: not found, and nothing changes.
+  auto code_of = [&](auto&& f) {
+    try {
+      f();
+    } catch (const Exception& e) {
+      return e.error().code;
+    }
+    return std::string("no_error");
+  };
+  json::object stolen{{"title", "mine now"}};
+  EXPECT_EQ(code_of([&] { run(bob.find(a.id)); }), "record_not_found");
+  EXPECT_EQ(code_of([&] { run(bob.update(a.id, stolen, std::nullopt, 2000)); }), "record_not_found");
+  EXPECT_EQ(code_of([&] { run(bob.remove(a.id, std::nullopt, 2000)); }), "record_not_found");
+  EXPECT_EQ(run(ann.find(a.id)).version, 1);
+
+  // Optimistic locking.
+  json::object second{{"title", "Groceries (Sat)"}};
+  Record b = run(ann.update(a.id, second, std::int64_t{1}, 2000));
+  EXPECT_EQ(b.version, 2);
+  EXPECT_EQ(b.updated_at, 2000);
+  json::object stale{{"title", "stale write"}};
+  EXPECT_EQ(code_of([&] { run(ann.update(a.id, stale, std::int64_t{1}, 3000)); }), "version_conflict");
+  EXPECT_EQ(run(ann.find(a.id)).data.at("title").as_string(), "Groceries (Sat)");
+  EXPECT_EQ(code_of([&] { run(ann.remove(a.id, std::int64_t{1}, 3000)); }), "version_conflict");
+
+  // Soft delete, then purge.
+  EXPECT_EQ(code_of([&] { run(ann.purge(a.id)); }), "record_not_found");  // not deleted yet
+  run(ann.remove(a.id, std::int64_t{2}, 4000));
+  EXPECT_EQ(code_of([&] { run(ann.find(a.id)); }), "record_not_found");
+  EXPECT_EQ(code_of([&] { run(bob.purge(a.id)); }), "record_not_found");
+  run(ann.purge(a.id));
+  Params p{text(a.id)};
+  EXPECT_TRUE(run(s.query("SELECT id FROM \"app_notes_notes\" WHERE id = $1", p)).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
