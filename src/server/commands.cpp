@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -25,6 +26,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/server.h"
+#include "kernel/registry/manifest.h"
 #include "server/doctor_checks.h"
 #include "store/store.h"
 
@@ -196,6 +198,31 @@ int cmd_user(const core::Config& config, const UserCommand& command) {
       std::cout << command.action << ": " << u.email << "\n";
     }
   });
+}
+
+int cmd_app_check(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "krilin app check: cannot read " << path << "\n";
+    return 1;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 64;
+  json::value doc = json::parse(text, ec, {}, opts);
+  if (ec) {
+    std::cerr << path << ": not valid JSON (" << ec.message() << ")\n";
+    return 1;
+  }
+  auto check = kernel::registry::check_manifest(doc);
+  for (const auto& p : check.problems) std::cerr << path << ": " << p << "\n";
+  if (!check.manifest) return 1;
+  const auto& m = *check.manifest;
+  std::cout << "ok: " << m.id << " " << m.version.to_string() << " (" << m.tables.size() << " table(s), "
+            << m.actions.size() << " action(s), " << m.outputs.size() << " output(s), " << m.streams.size()
+            << " stream(s), " << m.dependencies.size() << " dependenc" << (m.dependencies.size() == 1 ? "y" : "ies") << ")\n";
+  return 0;
 }
 
 int cmd_keys_rotate(const core::Config& config) {

@@ -20,6 +20,9 @@ struct UserCommand {
 };
 int cmd_user(const core::Config& config, const UserCommand& command);
 
+// krilin app check MANIFEST
+int cmd_app_check(const std::string& path);
+
 // krilin keys rotate
 int cmd_keys_rotate(const core::Config& config);
 

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   auto* doctor = app.add_subcommand("doctor", "Check the setup and say how to fix what is wrong");
   add_common(doctor, opts);
   auto* version = app.add_subcommand("version", "Print the version");
+  auto* apps = app.add_subcommand("app", "Work with app manifests");
+  apps->require_subcommand(1);
+  std::string manifest_path;
+  auto* app_check = apps->add_subcommand("check", "Validate an app manifest and say precisely what is wrong");
+  app_check->add_option("manifest", manifest_path, "path to manifest.json")->required();
   auto* keys = app.add_subcommand("keys", "Manage the token signing keys");
   add_common(keys, opts);
   keys->require_subcommand(1);
@@ -103,6 +108,7 @@ int main(int argc, char** argv) {
   }
 
   if (version->parsed()) return krilin::server::cmd_version();
+  if (app_check->parsed()) return krilin::server::cmd_app_check(manifest_path);
   auto cfg = load(opts);
   if (!cfg) return 2;
   if (serve->parsed()) return krilin::server::cmd_serve(*cfg);

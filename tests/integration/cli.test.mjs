@@ -91,3 +91,22 @@ test('krilin doctor and migrate work against PostgreSQL', { skip: !PG_URL && 'no
   assert.equal(d.code, 0, d.stdout + d.stderr);
   assert.match(d.stdout, /postgresql/i);
 });
+
+test('krilin app check validates a manifest and names each problem', () => {
+  const dir = tempDir();
+  const good = path.join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify({ id: 'habit-tracker', name: 'Habit Tracker', version: '1.0.0', description: 'Build habits.',
+    tables: { habits: { schema: { type: 'object', properties: { name: { type: 'string' } } }, indexes: [['name']] } } }));
+  const ok = runCli(['app', 'check', good]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^ok: habit-tracker 1\.0\.0 \(1 table/);
+  const bad = path.join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ id: 'Habit Tracker', name: 'H', version: '1', description: 'd' }));
+  const r = runCli(['app', 'check', bad]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /\/id/);
+  const broken = path.join(dir, 'broken.json');
+  writeFileSync(broken, '{"id":');
+  assert.match(runCli(['app', 'check', broken]).stderr, /not valid JSON/);
+  assert.notEqual(runCli(['app', 'check', path.join(dir, 'missing.json')]).code, 0);
+});
