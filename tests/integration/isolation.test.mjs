@@ -1,0 +1,107 @@
+// Isolation, from the outside: every route of the live route table (read from the OpenAPI
+// document) is called as user B with user A's real ids and data, and B must never see any
+// of A's identifiers, nor change anything of A's. A route missing from the table below
+// fails the test: a new route is not done until its isolation is decided here.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { PG_URL, getJson, startKrilin } from './support.mjs';
+
+// How each route is walked. public: needs no user, so it has nothing of A's to leak;
+// scoped: answers about the caller only; by_id: takes an id in its path; last: ends the
+// caller's own session(s), so it runs after the others.
+const ROUTES = {
+  'GET /health': 'public',
+  'GET /health/ready': 'public',
+  'GET /metrics': 'public',
+  'GET /api/v1/openapi.json': 'public',
+  'POST /api/v1/auth/signup': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/refresh': 'public',
+  'POST /api/v1/auth/mfa/verify': 'public',
+  'GET /api/v1/me': 'scoped',
+  'PATCH /api/v1/me': 'scoped',
+  'GET /api/v1/audit': 'scoped',
+  'GET /api/v1/auth/sessions': 'scoped',
+  'POST /api/v1/auth/mfa/totp/enroll': 'scoped',
+  'POST /api/v1/auth/mfa/totp/confirm': 'scoped',
+  'POST /api/v1/auth/mfa/totp/remove': 'scoped',
+  'POST /api/v1/me/password': 'scoped',
+  'GET /api/v1/admin/users': 'scoped',
+  'DELETE /api/v1/auth/sessions/{id}': 'by_id',
+  'POST /api/v1/admin/users/{id}/disable': 'by_id',
+  'POST /api/v1/admin/users/{id}/enable': 'by_id',
+  'POST /api/v1/admin/users/{id}/reset-mfa': 'by_id',
+  'POST /api/v1/auth/logout': 'last',
+  'POST /api/v1/auth/logout-all': 'last',
+  'DELETE /api/v1/me': 'last',
+};
+
+const backends = [['sqlite', {}]];
+if (PG_URL) backends.push(['postgresql', { KRILIN_DATABASE_URL: PG_URL }]);
+
+for (const [backend, env] of backends) {
+  test(`no route shows or changes another user's data (${backend})`, async () => {
+    const server = await startKrilin({ env });
+    try {
+      const call = (method, path, token, body) => getJson(`${server.url}${path}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const signup = async (name) => {
+        const email = `${name}-${randomBytes(5).toString('hex')}@example.com`;
+        const password = `${name} password ${randomBytes(4).toString('hex')}`;
+        const r = await call('POST', '/api/v1/auth/signup', undefined, { email, password, name });
+        assert.equal(r.status, 201);
+        return { email, password, ...r.body };
+      };
+      await signup('first');  // takes the administrator role: A and B are ordinary users
+      const a = await signup('alice');
+      const b = await signup('bob');
+      await call('POST', '/api/v1/auth/login', undefined, { email: a.email, password: 'wrong password here' });
+      const aSessions = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
+      const aAudit = (await call('GET', '/api/v1/audit', a.access_token)).body.entries.map((e) => e.id);
+      const secrets = [a.user.id, a.email, ...aSessions, ...aAudit];
+      const aIds = [a.user.id, ...aSessions, ...aAudit];
+
+      const doc = (await call('GET', '/api/v1/openapi.json')).body;
+      const live = [];
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const method of Object.keys(ops)) live.push(`${method.toUpperCase()} ${path}`);
+      const uncovered = live.filter((r) => !(r in ROUTES));
+      assert.deepEqual(uncovered, [], `routes without an isolation decision: ${uncovered.join(', ')}`);
+
+      const leaks = [];
+      const check = (route, r) => {
+        const text = JSON.stringify(r.body);
+        for (const s of secrets) if (text.includes(s)) leaks.push(`${route} answered ${r.status} with ${s}`);
+      };
+      const order = (k) => ({ public: 0, scoped: 1, by_id: 2, last: 3 })[ROUTES[k]];
+      for (const route of live.sort((x, y) => order(x) - order(y))) {
+        const [method, path] = route.split(' ');
+        const kind = ROUTES[route];
+        const body = ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method) ? {} : undefined;
+        if (kind === 'by_id') {
+          for (const id of aIds) {
+            const r = await call(method, path.replace('{id}', id), b.access_token, body);
+            check(route, r);
+            assert.ok([403, 404].includes(r.status), `${route} with A's id ${id} answered ${r.status}`);
+          }
+        } else if (kind !== 'public' || !path.includes('/auth/')) {
+          check(route, await call(method, path, b.access_token, body));
+        }
+      }
+      assert.deepEqual(leaks, []);
+      // And A is untouched: same sessions, still signed in, same name.
+      const me = await call('GET', '/api/v1/me', a.access_token);
+      assert.equal(me.status, 200);
+      assert.equal(me.body.name, 'alice');
+      const after = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
+      assert.deepEqual(after, aSessions);
+    } finally {
+      await server.stop();
+      server.cleanup();
+    }
+  });
+}
