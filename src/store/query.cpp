@@ -510,6 +510,16 @@ std::vector<std::string> app_table_ddl(const TableSpec& table, Dialect dialect) 
                 ", version BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, "
                 "deleted_at BIGINT)");
   out.push_back("CREATE INDEX IF NOT EXISTS \"" + t + "_user_created\" ON \"" + t + "\" (user_id, created_at)");
+  if (pg) {
+    // The second wall: a row is visible and writable only in a transaction whose
+    // krilin.user_id setting names its owner (see as_user()), for the table's owner too.
+    out.push_back("ALTER TABLE \"" + t + "\" ENABLE ROW LEVEL SECURITY");
+    out.push_back("ALTER TABLE \"" + t + "\" FORCE ROW LEVEL SECURITY");
+    out.push_back("DROP POLICY IF EXISTS \"" + t + "_owner\" ON \"" + t + "\"");
+    out.push_back("CREATE POLICY \"" + t + "_owner\" ON \"" + t +
+                  "\" USING (user_id = current_setting('krilin.user_id', true)) "
+                  "WITH CHECK (user_id = current_setting('krilin.user_id', true))");
+  }
   return out;
 }
 

@@ -55,7 +55,9 @@ bool is_identifier(std::string_view name);
 // app_<app>_<table>, hyphens → underscores; invalid_input when a part is not a name.
 Result<std::string> physical_table_name(std::string_view app, std::string_view table);
 
-// The statements that create an app table and its indexes (idempotent).
+// The statements that create an app table and its indexes (idempotent). On PostgreSQL the
+// table also gets row-level security, forced for its owner: rows are reachable only inside
+// as_user() (records.h). Superusers and BYPASSRLS roles skip it: connect as neither.
 std::vector<std::string> app_table_ddl(const TableSpec& table, Dialect dialect);
 
 struct CompiledQuery {

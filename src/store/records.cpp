@@ -16,6 +16,17 @@ Record record_of(const Rows& rows) {
 
 }  // namespace
 
+asio::awaitable<void> as_user(Store& store, std::string user_id,
+                              std::function<asio::awaitable<void>(Transaction&)> body) {
+  co_await store.transaction([&](Transaction& tx) -> asio::awaitable<void> {
+    if (tx.dialect() == Dialect::postgres) {
+      Params p{text(user_id)};
+      co_await tx.query("SELECT set_config('krilin.user_id', $1, true)", std::move(p));
+    }
+    co_await body(tx);
+  });
+}
+
 json::object Record::to_json() const {
   return {{"id", id}, {"data", data}, {"version", version}, {"created_at", created_at}, {"updated_at", updated_at}};
 }

@@ -10,6 +10,7 @@
 // - A record of another user, or a deleted one, is 404 `record_not_found` — the same answer
 //   as an id that never existed.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,12 @@ struct Record {
   std::int64_t created_at = 0, updated_at = 0;
   json::object to_json() const;
 };
+
+// Runs `body` in one transaction scoped to `user_id`: on PostgreSQL it sets krilin.user_id
+// for the row-level-security policies of app tables (a wall behind the user_id = $n of
+// every statement); on SQLite it is a plain transaction.
+asio::awaitable<void> as_user(Store& store, std::string user_id,
+                              std::function<asio::awaitable<void>(Transaction&)> body);
 
 class Records {
  public:

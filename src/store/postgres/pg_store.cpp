@@ -65,6 +65,8 @@ Error result_error(const PGresult* r) {
   if (code == "40001" || code == "40P01")
     return Error::unavailable("serialization_failure", "A concurrent change conflicted; try again.");
   if (code == "57014") return Error::unavailable("statement_timeout", "The database took too long to answer.");
+  if (code == "42501")  // insufficient privilege, row-level security refusing a row
+    return Error{ErrorKind::forbidden, "row_security_violation", "The database refused access to this row.", false};
   if (code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0 || code.rfind("53", 0) == 0) return unavailable(msg);
   return Error::internal("PostgreSQL " + code + ": " + msg);
 }
@@ -172,6 +174,8 @@ class Connection {
       st = PQconnectPoll(conn_);
     }
     if (PQsetnonblocking(conn_, 1) != 0) throw Exception(unavailable(PQerrorMessage(conn_)));
+    // Server notices ("… does not exist, skipping") are not errors: keep them off stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   }
 
   // One statement, prepared once per connection.

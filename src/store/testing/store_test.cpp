@@ -502,6 +502,52 @@ TEST_P(PostgresTest, ConnectionsKilledByTheServerAreReplacedOnCheckout) {
   for (int i = 0; i < 6; ++i) EXPECT_TRUE(run(s.ping())) << "ping " << i;
 }
 
+TEST_P(PostgresTest, RowLevelSecurityIsASecondWallForAppTables) {
+  Store& admin = open();
+  TableSpec notes{.app = "notes", .name = "notes", .fields = {{"title", FieldType::string}}};
+  for (const auto& ddl : app_table_ddl(notes, Dialect::postgres)) run(admin.execute(ddl));
+  // The server's role: not the owner, no superuser, no BYPASSRLS.
+  const std::string role = "krilin_app_" + core::random_hex(4);
+  run(admin.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS"));
+  run(admin.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \"app_notes_notes\" TO " + role));
+  StoreOptions o = options();
+  o.url = "postgresql://" + role + "@" + url_.substr(url_.find('@') + 1);
+  Store& app = open(o);
+
+  std::string ann_id;
+  run(as_user(app, "ann", [&](Transaction& tx) -> asio::awaitable<void> {
+    Records ann(tx, notes, "ann");
+    json::object d{{"title", "ann's"}};
+    ann_id = (co_await ann.insert(d, 1)).id;
+  }));
+  run(as_user(app, "bob", [&](Transaction& tx) -> asio::awaitable<void> {
+    Records bob(tx, notes, "bob");
+    json::object d{{"title", "bob's"}};
+    co_await bob.insert(d, 1);
+    // Even a statement that forgets the user filter sees only bob's rows.
+    auto all = co_await tx.query("SELECT id, user_id FROM \"app_notes_notes\"");
+    EXPECT_EQ(all.size(), 1u);
+    EXPECT_EQ(as_text(all.at(0, "user_id")), "bob");
+    // And cannot touch ann's, even by id.
+    Params p{text(ann_id)};
+    EXPECT_EQ(co_await tx.execute("UPDATE \"app_notes_notes\" SET data = '{}' WHERE id = $1", std::move(p)), 0);
+  }));
+  // Writing a row for someone else is refused by the policy's check.
+  Error e = error_of([&] {
+    run(as_user(app, "bob", [&](Transaction& tx) -> asio::awaitable<void> {
+      Records forged(tx, notes, "ann");
+      json::object d{{"title", "forged"}};
+      co_await forged.insert(d, 2);
+    }));
+  });
+  EXPECT_EQ(e.code, "row_security_violation");
+  // Outside as_user(), nothing at all.
+  EXPECT_TRUE(run(app.query("SELECT id FROM \"app_notes_notes\"")).empty());
+  run(app.close());
+  run(admin.execute("DROP OWNED BY " + role));
+  run(admin.execute("DROP ROLE " + role));
+}
+
 TEST_P(PostgresTest, StatementTimeoutIsUnavailableNotAHang) {
   StoreOptions o = options();
   o.statement_timeout = 200ms;
