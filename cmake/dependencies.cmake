@@ -8,6 +8,7 @@ find_package(spdlog REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(tomlplusplus CONFIG REQUIRED)
 find_package(GTest REQUIRED)
+find_package(date CONFIG REQUIRED)  # Howard Hinnant's date/tz (Debian), over /usr/share/zoneinfo
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
+#include <string>
+
+#include <date/tz.h>
 
 namespace krilin::apps::habits {
 
@@ -24,6 +28,18 @@ std::optional<Date> parse_date(std::string_view s) {
   year_month_day ymd{year{y}, month{m}, day{d}};
   if (!ymd.ok()) return std::nullopt;
   return sys_days{ymd};
+}
+
+std::optional<Date> local_date(std::int64_t unix_ms, std::string_view time_zone) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(std::string(time_zone));
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+  auto local = zone->to_local(time_point<system_clock, milliseconds>(milliseconds(unix_ms)));
+  auto day = floor<date::days>(local);
+  return Date{days{day.time_since_epoch().count()}};
 }
 
 Streak calculate_streak(const Schedule& schedule, std::vector<Date> completions, Date today) {

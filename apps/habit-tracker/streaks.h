@@ -9,6 +9,7 @@
 // such run ever. Duplicate and future completions are ignored.
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,10 @@ struct Streak {
 };
 
 std::optional<Date> parse_date(std::string_view yyyy_mm_dd);
+
+// The calendar date of an instant in an IANA time zone ("Europe/Paris"), from the
+// system's zoneinfo; nothing for an unknown zone.
+std::optional<Date> local_date(std::int64_t unix_ms, std::string_view time_zone);
 Streak calculate_streak(const Schedule& schedule, std::vector<Date> completions, Date today);
 
 }  // namespace krilin::apps::habits

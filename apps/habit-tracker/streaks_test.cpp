@@ -60,5 +60,18 @@ TEST(Streaks, DuplicatesFutureAndCalendarEdges) {
   EXPECT_TRUE(parse_date("2024-02-29"));
 }
 
+TEST(Streaks, InstantsBecomeLocalDatesInTheUsersZone) {
+  const std::int64_t t = 1772955000000;  // 2026-03-08T07:30:00Z
+  EXPECT_EQ(local_date(t, "UTC"), d("2026-03-08"));
+  EXPECT_EQ(local_date(t, "America/Los_Angeles"), d("2026-03-07"));  // 23:30 the day before
+  EXPECT_EQ(local_date(t, "Asia/Tokyo"), d("2026-03-08"));
+  EXPECT_EQ(local_date(1772924400000, "Asia/Tokyo"), d("2026-03-08"));  // 2026-03-07T23:00Z = 08:00 JST
+  // Across a DST change: 2026-03-29T00:30Z is 00:30 GMT, and 01:30Z is 02:30 BST — same day.
+  EXPECT_EQ(local_date(1774744200000, "Europe/London"), d("2026-03-29"));
+  EXPECT_EQ(local_date(1774747800000, "Europe/London"), d("2026-03-29"));
+  EXPECT_FALSE(local_date(t, "Mars/Olympus_Mons"));
+  EXPECT_FALSE(local_date(t, ""));
+}
+
 }  // namespace
 }  // namespace krilin::apps::habits
