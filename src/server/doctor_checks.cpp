@@ -8,8 +8,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include <boost/url/parse.hpp>
-#include <hiredis/hiredis.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "bus/redis/client.h"
+#include "core/blocking_pool.h"
 
 #include "core/config.h"
 
@@ -62,41 +66,35 @@ CheckResult check_data_dir(const std::string& dir) {
 
 CheckResult check_redis(const std::string& url, int timeout_ms) {
   CheckResult r{.what = "redis " + core::mask_url_secret(url)};
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || parsed->scheme() != "redis" || parsed->host().empty()) {
+  auto endpoint = bus::parse_redis_url(url);
+  if (!endpoint) {
     r.ok = false;
     r.detail = "is not a redis:// URL";
     r.fix = "Set KRILIN_REDIS_URL to redis://[:password@]host:port, or unset it for the "
             "in-process bus.";
     return r;
   }
-  std::string host = parsed->host();
-  int port = parsed->has_port() ? std::stoi(std::string(parsed->port())) : 6379;
-  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-  redisContext* c = redisConnectWithTimeout(host.c_str(), port, tv);
-  auto fail = [&](const std::string& why) {
+  // The same client the server uses, so that doctor tests what serve will do.
+  core::BlockingPool pool(1, 4);
+  bus::RedisClient client({.url = url, .pool_size = 1, .timeout = std::chrono::milliseconds(timeout_ms)}, pool);
+  boost::asio::io_context io;
+  auto reply = boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<std::vector<bus::RedisReply>> {
+    std::vector<std::vector<std::string>> ping{{"PING"}};
+    co_return co_await client.pipeline(std::move(ping));
+  }, boost::asio::use_future);
+  io.run();
+  try {
+    auto replies = reply.get();
+    if (replies[0].type != bus::RedisReply::Type::status || replies[0].str != "PONG")
+      throw Exception(Error::unavailable("redis_unavailable", "no PONG to PING: " + replies[0].str));
+    r.detail = "answers PING";
+  } catch (const Exception& e) {
     r.ok = false;
-    r.detail = why;
-    r.fix = "Start Redis at " + host + ":" + std::to_string(port) +
+    r.detail = e.error().message;
+    r.fix = "Start Redis at " + endpoint->host + ":" + std::to_string(endpoint->port) +
             " or correct KRILIN_REDIS_URL; check firewalls and the password.";
-    if (c) redisFree(c);
-    return r;
-  };
-  if (!c || c->err) return fail(std::string("cannot connect: ") + (c ? c->errstr : "out of memory"));
-  redisSetTimeout(c, tv);
-  if (parsed->has_password()) {
-    std::string pw = parsed->password();
-    auto* reply = static_cast<redisReply*>(redisCommand(c, "AUTH %s", pw.c_str()));
-    bool ok = reply && reply->type != REDIS_REPLY_ERROR;
-    if (reply) freeReplyObject(reply);
-    if (!ok) return fail("authentication failed");
   }
-  auto* reply = static_cast<redisReply*>(redisCommand(c, "PING"));
-  bool pong = reply && reply->type == REDIS_REPLY_STATUS && std::string(reply->str) == "PONG";
-  if (reply) freeReplyObject(reply);
-  if (!pong) return fail(std::string("no PONG to PING") + (c->err ? ": " + std::string(c->errstr) : ""));
-  redisFree(c);
-  r.detail = "answers PING";
+  pool.join();
   return r;
 }
 

@@ -78,7 +78,7 @@ struct Operand {
   FieldType type;
   Builtin col;
   std::string name;
-  std::string key;  // the placeholder holding the field name (app fields only)
+  std::string key;  // the bound parameter ($n) holding the field name (app fields only)
 };
 
 class Compiler {

@@ -1,7 +1,7 @@
 // libFuzzer target: any bytes as a JSON query → the query compiler, for both dialects.
 // Either it refuses with a 400-class error, or the SQL it wrote holds only its own text:
 // numbered placeholders each bound to one parameter, no client text. Then the SQLite
-// placeholder rewrite runs over the result.
+// $n → ?n rewrite runs over the result.
 //   build-fuzz/src/store/store_query_fuzz -max_total_time=600 src/store/fuzz_corpus/store_query_fuzz
 #include <cctype>
 #include <cstdlib>

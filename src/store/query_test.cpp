@@ -32,7 +32,7 @@ Result<CompiledQuery> compile(const std::string& text, Dialect d = Dialect::sqli
 void expect_safe(const CompiledQuery& q) {
   static const std::regex allowed(R"(^[A-Za-z0-9_ ,()=<>.:$@'"|\\*-]*$)");
   EXPECT_TRUE(std::regex_match(q.sql, allowed)) << q.sql;
-  // Every placeholder has its parameter and every parameter its placeholder.
+  // Every $n has its parameter and every parameter its $n.
   std::size_t highest = 0;
   for (std::size_t i = q.sql.find('$'); i != std::string::npos; i = q.sql.find('$', i + 1)) {
     if (i + 1 < q.sql.size() && std::isdigit(static_cast<unsigned char>(q.sql[i + 1])))

@@ -1,5 +1,12 @@
 #include "kernel/auth/oidc_login.h"
 
+#include <sodium.h>
+
+#include <cstring>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include "core/ids.h"
 
 namespace krilin::kernel::auth {
@@ -7,20 +14,8 @@ namespace {
 
 constexpr std::int64_t kLoginTtlMs = 10 * 60 * 1000;
 
-std::string form_escape(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+// application/x-www-form-urlencoded values: everything but unreserved characters escaped.
+std::string form_escape(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 std::string form(std::initializer_list<std::pair<const char*, std::string>> fields) {
   std::string out;
@@ -30,6 +25,16 @@ std::string form(std::initializer_list<std::pair<const char*, std::string>> fiel
     out += '=';
     out += form_escape(v);
   }
+  return out;
+}
+
+// RFC 6749 §2.3.1: form-encoded id and secret, joined by ':', in standard base64.
+std::string basic_credentials(std::string_view id, std::string_view secret) {
+  std::string cred = form_escape(id) + ":" + form_escape(secret);
+  std::string out(sodium_base64_ENCODED_LEN(cred.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(cred.data()), cred.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
   return out;
 }
 
@@ -124,13 +129,7 @@ asio::awaitable<OidcIdentity> OidcLogin::finish(std::string state, std::string c
       .url = d.token_endpoint,
       .headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                   {"Accept", "application/json"},
-                  {"Authorization", "Basic " + [&] {
-                     std::string cred = form_escape(config_.client_id) + ":" + form_escape(config_.client_secret);
-                     std::string b64 = core::base64url_encode(cred);  // then to standard base64
-                     for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-                     while (b64.size() % 4) b64 += '=';
-                     return b64;
-                   }()}},
+                  {"Authorization", "Basic " + basic_credentials(config_.client_id, config_.client_secret)}},
       .body = form({{"grant_type", "authorization_code"},
                     {"code", code},
                     {"redirect_uri", config_.redirect_uri},

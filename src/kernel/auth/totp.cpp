@@ -1,6 +1,8 @@
 #include "kernel/auth/totp.h"
 
 #include <liboath/oath.h>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <sodium.h>
 
 #include <cctype>
@@ -19,20 +21,8 @@ void ensure_init() {
   });
 }
 
-std::string uri_escape(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+// Percent-encodes everything but RFC 3986's unreserved characters (Boost.URL).
+std::string uri_escape(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 }  // namespace
 

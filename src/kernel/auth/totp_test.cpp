@@ -31,7 +31,7 @@ TEST(Totp, AcceptsOneStepEitherWayAndSaysWhichStep) {
 TEST(Totp, Base32AndUri) {
   EXPECT_EQ(base32_encode("foobar"), "MZXW6YTBOI");  // RFC 4648 §10, unpadded
   EXPECT_EQ(otpauth_uri("foobar", "ann@example.com", "Krilin"),
-            "otpauth://totp/Krilin:ann@example.com?secret=MZXW6YTBOI&issuer=Krilin&algorithm=SHA1&digits=6&period=30");
+            "otpauth://totp/Krilin:ann%40example.com?secret=MZXW6YTBOI&issuer=Krilin&algorithm=SHA1&digits=6&period=30");
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     if (pg()) {
       const char* admin = std::getenv("KRILIN_TEST_DATABASE_URL");
       if (!admin || !*admin) {
+        // scripts/test sets KRILIN_TEST_PG_REQUIRED=1: there a missing PostgreSQL fails.
         const char* required = std::getenv("KRILIN_TEST_PG_REQUIRED");
         if (required && std::string(required) == "1") FAIL() << "KRILIN_TEST_DATABASE_URL is not set";
         GTEST_SKIP() << "no PostgreSQL (KRILIN_TEST_DATABASE_URL unset)";
