@@ -20,7 +20,7 @@ json::value schema(std::string_view text) { return json::parse(text); }
 
 const char* kUserSchema = R"({"type":"object","required":["id","email","name","role","created_at"],
   "properties":{"id":{"type":"string"},"email":{"type":"string"},"name":{"type":"string"},
-  "role":{"enum":["user","admin"]},"created_at":{"type":"integer"}}})";
+  "role":{"enum":["user","admin"]},"created_at":{"type":"integer"},"time_zone":{"type":"string"}}})";
 
 json::value token_pair_schema() {
   json::value s = schema(R"({"type":"object","required":["access_token","token_type","expires_in","refresh_token","user"],
@@ -201,14 +201,20 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth, kern
   http::Route rename;
   rename.method = Method::patch;
   rename.path = "/api/v1/me";
-  rename.summary = "Change the signed-in user's name.";
+  rename.summary = "Change the signed-in user's name and/or time zone (an IANA name, e.g. Europe/Paris).";
   rename.tag = "account";
   rename.auth_required = true;
-  rename.request_schema = schema(R"({"type":"object","required":["name"],"additionalProperties":false,
-    "properties":{"name":{"type":"string","minLength":1,"maxLength":100}}})");
+  rename.request_schema = schema(R"({"type":"object","minProperties":1,"additionalProperties":false,
+    "properties":{"name":{"type":"string","minLength":1,"maxLength":100},"time_zone":{"type":"string","minLength":1,"maxLength":64}}})");
   rename.response_schema = schema(kUserSchema);
   rename.handler = [&auth](Request& req) -> asio::awaitable<Response> {
-    auto user = co_await auth.rename(principal(req), str(req.json, "name"));
+    // Both checked before either is written: a refused request changes nothing.
+    if (req.json.as_object().contains("name") &&
+        str(req.json, "name").find_first_not_of(' ') == std::string::npos)
+      throw Exception(Error::invalid("invalid_name", "The name cannot be empty."));
+    if (req.json.as_object().contains("time_zone")) co_await auth.set_time_zone(principal(req), str(req.json, "time_zone"));
+    if (req.json.as_object().contains("name")) co_await auth.rename(principal(req), str(req.json, "name"));
+    auto user = co_await auth.user(principal(req).user_id);
     co_return Response::json(200, user.to_json());
   };
   router.add(std::move(rename));
@@ -260,27 +266,6 @@ void add_auth_routes(http::Router& router, kernel::auth::AuthService& auth, kern
   };
   router.add(std::move(revoke));
 
-  http::Route audit;
-  audit.method = Method::get;
-  audit.path = "/api/v1/audit";
-  audit.summary = "The signed-in user's own audit entries (sign-ins, sessions, password changes), newest first.";
-  audit.tag = "account";
-  audit.auth_required = true;
-  audit.response_schema = schema(R"({"type":"object","required":["entries"],"properties":{"entries":{"type":"array",
-    "items":{"type":"object","required":["id","action","detail","address","created_at"]}}}})");
-  audit.handler = [&auth](Request& req) -> asio::awaitable<Response> {
-    std::size_t limit = 100;
-    if (auto it = req.query.find("limit"); it != req.query.end()) {
-      try {
-        limit = std::clamp<std::size_t>(std::stoul(it->second), 1, 500);
-      } catch (const std::exception&) {
-        throw Exception(Error::invalid("invalid_limit", "limit is a whole number from 1 to 500."));
-      }
-    }
-    auto entries = co_await auth.audit(principal(req), limit);
-    co_return Response::json(200, json::object{{"entries", std::move(entries)}});
-  };
-  router.add(std::move(audit));
 
   http::Route enroll;
   enroll.method = Method::post;

@@ -7,6 +7,8 @@ json::object error_envelope(const Error& e) {
   inner["code"] = e.code;
   inner["message"] = e.message;
   inner["retryable"] = e.retryable;
+  if (e.app_id) inner["app_id"] = *e.app_id;
+  if (!e.details.is_null()) inner["details"] = e.details;
   json::object out;
   out["error"] = std::move(inner);
   return out;

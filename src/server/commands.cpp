@@ -19,6 +19,8 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "all_apps.h"
+#include "api/app_routes.h"
 #include "api/auth_routes.h"
 #include "bus/redis/client.h"
 #include "api/system_routes.h"
@@ -283,6 +285,34 @@ int cmd_serve(const core::Config& config) {
   metrics.gauge("krilin_blocking_pool_pending", {}, [&] { return static_cast<double>(pool.pending()); });
   metrics.gauge("krilin_blocking_pool_capacity", {}, [&] { return static_cast<double>(pool.capacity()); });
 
+  // The app platform: the catalog of every app compiled in, the installer, grants and the
+  // host that dispatches calls to the apps' code.
+  std::vector<json::value> manifests;
+  std::map<std::string, std::shared_ptr<const sdk::App>> app_code;
+  for (const auto& bundle : apps::all_apps()) {
+    manifests.push_back(json::parse(bundle.manifest_json));
+    app_code.emplace(bundle.app->id(), bundle.app);
+  }
+  auto catalog = kernel::registry::Catalog::build(manifests);
+  if (!catalog) {
+    std::cerr << "krilin: the built-in apps are inconsistent:\n" << catalog.error().message << "\n";
+    return 1;
+  }
+  kernel::registry::Installer installer(*st, *catalog, clock);
+  kernel::grants::Grants grants(*st, clock);
+  platform::AppHost app_host(*st, *catalog, grants, clock, std::move(app_code));
+  try {
+    run_blocking(io, [&]() -> asio::awaitable<void> {
+      // Tables of apps someone has installed, in case this version of an app added one.
+      auto rows = co_await st->query("SELECT DISTINCT app_id FROM installed_apps");
+      for (const auto& r : rows.rows)
+        if (const auto* spec = catalog->find(store::as_text(r[0]))) co_await installer.ensure_tables(*spec);
+    }());
+  } catch (const std::exception& e) {
+    const auto* ke = dynamic_cast<const Exception*>(&e);
+    std::cerr << "krilin: cannot prepare the app tables: " << (ke ? ke->error().message : e.what()) << "\n";
+    return 1;
+  }
   auto work = asio::make_work_guard(io);  // after run_blocking above: it runs io to completion
   auto router = std::make_shared<http::Router>();
   api::add_system_routes(*router, {.store = st.get(), .metrics = &metrics, .version = KRILIN_VERSION});
@@ -294,6 +324,8 @@ int cmd_serve(const core::Config& config) {
         kernel::auth::OidcConfig{config.str("oidc_issuer"), config.str("oidc_client_id"), config.str("oidc_client_secret"),
                                  config.str("oidc_redirect_uri")});
   api::add_auth_routes(*router, *auth, oidc.get());
+
+  api::add_app_routes(*router, {.installer = &installer, .host = &app_host, .grants = &grants});
 
   http::ServerOptions opts;
   opts.max_body_bytes = static_cast<std::size_t>(config.integer("max_body_bytes"));

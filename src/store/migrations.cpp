@@ -98,6 +98,29 @@ const std::vector<Migration>& all() {
                 " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
                 " created_at BIGINT NOT NULL,"
                 " PRIMARY KEY (issuer, subject))"}},
+      {.version = 6,
+       .name = "app_platform",
+       .both = {"CREATE TABLE installed_apps ("
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " app_id TEXT NOT NULL,"
+                " version TEXT NOT NULL,"
+                " enabled INTEGER NOT NULL DEFAULT 1,"
+                " installed_at BIGINT NOT NULL,"
+                " updated_at BIGINT NOT NULL,"
+                " PRIMARY KEY (user_id, app_id))",
+                "CREATE TABLE app_grants ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " consumer TEXT NOT NULL,"
+                " provider TEXT NOT NULL,"
+                " kind TEXT NOT NULL,"
+                " name TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL,"
+                " revoked_at BIGINT)",
+                "CREATE INDEX app_grants_user ON app_grants (user_id, consumer, provider)",
+                "ALTER TABLE audit_log ADD COLUMN app_id TEXT",
+                "CREATE INDEX audit_log_user_app ON audit_log (user_id, app_id, id)",
+                "ALTER TABLE users ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC'"}},
   };
   return list;
 }

@@ -78,7 +78,7 @@ struct Operand {
   FieldType type;
   Builtin col;
   std::string name;
-  std::string key;  // the bound parameter ($n) holding the field name (app fields only)
+  std::string key;  // the field name as an SQL literal (app fields only; checked identifier)
 };
 
 class Compiler {
@@ -97,7 +97,9 @@ class Compiler {
     if (b != Builtin::none) return {std::string(name), Kind::column_int, FieldType::integer, b, std::string(name)};
     const FieldSpec* f = table.field(name);
     if (!f) bad("unknown_field", "Table '" + table.name + "' has no field '" + shown(name) + "'.");
-    std::string key = param(text(name));
+    // The name is a declared field and an identifier ([a-z][a-z0-9_]*), so it is written
+    // as a literal: the expression then matches the manifest's expression indexes.
+    std::string key = "'" + std::string(name) + "'";
     Kind kind = f->type == FieldType::string ? Kind::text : Kind::json;
     if (dialect_ == Dialect::postgres) {
       std::string e = kind == Kind::text ? "(data->>" + key + "::text)" : "(data->" + key + "::text)";
@@ -451,6 +453,11 @@ CompiledQuery compile(const json::value& query, std::span<const TableSpec> table
   out.sql = select + " FROM \"" + *physical + "\" WHERE user_id = " + user + " AND deleted_at IS NULL AND (" + cond +
             ")" + (after.empty() ? "" : " AND " + after) + " ORDER BY " + order + " LIMIT " + lim;
   out.params = c.take_params();
+  if (after.empty()) {  // without a cursor the limit is the last parameter: the count leaves it out
+    out.count_sql = "SELECT COUNT(*) AS n FROM \"" + *physical + "\" WHERE user_id = " + user +
+                    " AND deleted_at IS NULL AND (" + cond + ")";
+    out.count_params.assign(out.params.begin(), out.params.end() - 1);
+  }
   out.limit = limit;
   out.order_keys = keys.size();
   for (const auto& k : keys) out.json_keys.push_back(dialect == Dialect::postgres && k.operand.kind == Kind::json);
@@ -510,6 +517,19 @@ std::vector<std::string> app_table_ddl(const TableSpec& table, Dialect dialect) 
                 ", version BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, "
                 "deleted_at BIGINT)");
   out.push_back("CREATE INDEX IF NOT EXISTS \"" + t + "_user_created\" ON \"" + t + "\" (user_id, created_at)");
+  // The manifest's indexes, on the same expressions the query compiler writes.
+  for (const auto& index : table.indexes) {
+    std::string name = t + "_by", cols = "user_id";
+    for (const auto& f : index) {
+      const FieldSpec* spec = table.field(f);
+      if (!is_identifier(f) || !spec) continue;
+      name += "_" + f;
+      const std::string key = "'" + f + "'";
+      cols += pg ? (spec->type == FieldType::string ? ", (data->>" + key + "::text)" : ", (data->" + key + "::text)")
+                 : ", (data->>" + key + ")";
+    }
+    out.push_back("CREATE INDEX IF NOT EXISTS \"" + name + "\" ON \"" + t + "\" (" + cols + ")");
+  }
   if (pg) {
     // The second wall: a row is visible and writable only in a transaction whose
     // krilin.user_id setting names its owner (see as_user()), for the table's owner too.

@@ -9,8 +9,9 @@
 //
 // Operators: eq ne lt lte gt gte in nin contains like exists. Fields are checked against
 // the table's declared schema (and typed by it); the built-in columns id, created_at,
-// updated_at and version can be filtered and ordered too. Every value — and every field
-// name — is a bound parameter; the SQL text holds only what the compiler wrote. Rows are
+// updated_at and version can be filtered and ordered too. Every value is a bound
+// parameter; field names appear in the SQL only after being checked against the declared
+// schema (so identifiers only), as literals matching the tables' expression indexes. Rows are
 // always scoped to one user and to live (not deleted) records. Pagination is by keyset:
 // the answer's cursor holds the sort values of the page's last row.
 //
@@ -45,6 +46,7 @@ struct TableSpec {
   std::string app;    // the app id, e.g. "habit-tracker"
   std::string name;   // e.g. "habits"
   std::vector<FieldSpec> fields;
+  std::vector<std::vector<std::string>> indexes;  // declared indexes: field names, in order
 
   const FieldSpec* field(std::string_view name) const;
 };
@@ -69,6 +71,9 @@ struct CompiledQuery {
   std::string signature;          // the order's identity, carried in cursors
   Dialect dialect = Dialect::sqlite;
   std::string table;              // the app's table name
+  // How many rows match, ignoring order and limit (set when the query has no cursor).
+  std::string count_sql;
+  Params count_params;
 };
 
 struct QueryLimits {

@@ -6,12 +6,14 @@
 // help. Expected outcomes travel as Result<T> values; where a failure must cross a
 // coroutine boundary it is thrown as krilin::Exception and caught once, at the edge,
 // where it is rendered as the error envelope:
-//   {"error":{"code":"...","message":"...","retryable":false}}
+//   {"error":{"code":"...","message":"...","retryable":false, "app_id"?, "details"?}}
 #include <exception>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "krilin/sdk/json.h"
 
 namespace krilin {
 
@@ -65,6 +67,8 @@ struct Error {
   std::string message;  // one human sentence, for people
   bool retryable = false;
   std::optional<int> retry_after_seconds;  // sent as Retry-After when set
+  std::optional<std::string> app_id;       // the app the failure came from, when one did
+  json::value details;                     // machine-readable specifics (null: none)
 
   static Error invalid(std::string code, std::string message) {
     return {ErrorKind::invalid_input, std::move(code), std::move(message)};
@@ -77,6 +81,9 @@ struct Error {
   }
   static Error unavailable(std::string code, std::string message, int retry_after = 1) {
     return {ErrorKind::unavailable, std::move(code), std::move(message), true, retry_after};
+  }
+  static Error forbidden(std::string code, std::string message) {
+    return {ErrorKind::forbidden, std::move(code), std::move(message)};
   }
   static Error internal(std::string message) {
     return {ErrorKind::internal, "internal_error", std::move(message)};

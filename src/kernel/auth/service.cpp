@@ -1,5 +1,7 @@
 #include "kernel/auth/service.h"
 
+#include <date/tz.h>
+
 #include <sodium.h>
 
 #include <boost/asio/steady_timer.hpp>
@@ -40,8 +42,10 @@ std::string clip(std::string s, std::size_t n) {
 }
 
 User user_from(const store::Rows& r, std::size_t i) {
-  return User{store::as_text(r.at(i, "id")), store::as_text(r.at(i, "email")), store::as_text(r.at(i, "name")),
-              store::as_text(r.at(i, "role")), store::as_int(r.at(i, "created_at"))};
+  User u{store::as_text(r.at(i, "id")), store::as_text(r.at(i, "email")), store::as_text(r.at(i, "name")),
+         store::as_text(r.at(i, "role")), store::as_int(r.at(i, "created_at"))};
+  if (r.column("time_zone") >= 0) u.time_zone = store::as_text(r.at(i, "time_zone"));
+  return u;
 }
 
 asio::awaitable<std::string> setting_or_create(store::Store& store, const std::string& key, std::int64_t now) {
@@ -57,7 +61,7 @@ asio::awaitable<std::string> setting_or_create(store::Store& store, const std::s
 }  // namespace
 
 json::object User::to_json() const {
-  return {{"id", id}, {"email", email}, {"name", name}, {"role", role}, {"created_at", created_at}};
+  return {{"id", id}, {"email", email}, {"name", name}, {"role", role}, {"created_at", created_at}, {"time_zone", time_zone}};
 }
 
 json::object SessionInfo::to_json() const {
@@ -427,7 +431,8 @@ asio::awaitable<Principal> AuthService::authenticate(std::string_view bearer_tok
 
 asio::awaitable<User> AuthService::user(const std::string& user_id) {
   store::Params p{store::text(user_id)};
-  auto rows = co_await store_.query("SELECT id, email, name, role, created_at FROM users WHERE id = $1", std::move(p));
+  auto rows = co_await store_.query("SELECT id, email, name, role, created_at, time_zone FROM users WHERE id = $1",
+                                    std::move(p));
   if (rows.empty()) throw Exception(Error::not_found("user_not_found", "There is no such user."));
   co_return user_from(rows, 0);
 }
@@ -438,6 +443,18 @@ asio::awaitable<User> AuthService::rename(const Principal& who, std::string name
   if (name.empty()) throw Exception(Error::invalid("invalid_name", "The name cannot be empty."));
   store::Params p{store::text(name), store::Value(clock_.now_ms()), store::text(who.user_id)};
   co_await store_.execute("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3", std::move(p));
+  co_return co_await user(who.user_id);
+}
+
+asio::awaitable<User> AuthService::set_time_zone(const Principal& who, std::string time_zone) {
+  try {
+    date::locate_zone(time_zone);
+  } catch (const std::runtime_error&) {
+    throw Exception(Error::invalid("invalid_time_zone", "'" + time_zone.substr(0, 64) +
+                                                            "' is not a time zone; use an IANA name such as Europe/Paris."));
+  }
+  store::Params p{store::text(time_zone), store::Value(clock_.now_ms()), store::text(who.user_id)};
+  co_await store_.execute("UPDATE users SET time_zone = $1, updated_at = $2 WHERE id = $3", std::move(p));
   co_return co_await user(who.user_id);
 }
 
@@ -493,24 +510,6 @@ asio::awaitable<void> AuthService::change_password(const Principal& who, std::st
     json::object detail{};
     co_await record(who.user_id, "password.changed", std::move(detail), who.address);
   }
-}
-
-asio::awaitable<json::array> AuthService::audit(const Principal& who, std::size_t limit) {
-  store::Params p{store::text(who.user_id), store::Value(static_cast<std::int64_t>(limit))};
-  auto rows = co_await store_.query(
-      "SELECT id, action, detail, address, created_at FROM audit_log WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-      std::move(p));
-  json::array out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    boost::system::error_code ec;
-    json::value detail = json::parse(store::as_text(rows.at(i, "detail")), ec);
-    out.push_back(json::object{{"id", store::as_text(rows.at(i, "id"))},
-                               {"action", store::as_text(rows.at(i, "action"))},
-                               {"detail", ec ? json::value(json::object{}) : detail},
-                               {"address", store::as_text(rows.at(i, "address"))},
-                               {"created_at", store::as_int(rows.at(i, "created_at"))}});
-  }
-  co_return out;
 }
 
 asio::awaitable<bool> AuthService::use_second_factor(const std::string& user_id, const std::string& code,

@@ -42,6 +42,7 @@ struct ClientInfo {
 struct User {
   std::string id, email, name, role;
   std::int64_t created_at = 0;
+  std::string time_zone = "UTC";  // IANA name; the day boundaries of the user's apps
   json::object to_json() const;
 };
 
@@ -138,14 +139,14 @@ class AuthService {
   asio::awaitable<Principal> authenticate(std::string_view bearer_token);
   asio::awaitable<User> user(const std::string& user_id);
   asio::awaitable<User> rename(const Principal& who, std::string name);
+  // invalid_input `invalid_time_zone` unless an IANA zone name of the system's zoneinfo.
+  asio::awaitable<User> set_time_zone(const Principal& who, std::string time_zone);
 
   // The account's live sessions (this one marked current), and ending one of them.
   asio::awaitable<std::vector<SessionInfo>> sessions(const Principal& who);
   asio::awaitable<void> revoke_session(const Principal& who, const std::string& session_id);
   // Needs the current password; ends every other session.
   asio::awaitable<void> change_password(const Principal& who, std::string current, std::string next);
-  // The account's own audit entries, newest first.
-  asio::awaitable<json::array> audit(const Principal& who, std::size_t limit);
   // Erases the account (password, and a code when TOTP is on) and everything of it here.
   asio::awaitable<void> delete_account(const Principal& who, std::string password, std::string code);
 

@@ -1,0 +1,163 @@
+#pragma once
+// The app SDK: everything an app author sees (with result.h and json.h). An app is an App
+// object that registers a handler for each action and a producer for each output its
+// manifest declares; the platform checks, at build time, that the two lists agree
+// (apps/check_apps.cpp) and, at run time, does every shared check before a handler runs:
+// the app is installed and enabled for the caller, the params pass the action's schema,
+// cross-app reads are granted and audited.
+//
+// Every handler receives an ActionContext scoped to one (user, app): ctx.storage reaches
+// only this app's tables and only this user's records; ctx.apps reaches other apps only
+// through their declared outputs and actions, with the user's grant. A handler reports an
+// expected failure by throwing krilin::Exception(Error{…}); the platform adds the app's id
+// to the error envelope. Handlers are coroutines and must not block.
+//
+// Later issues add streams, notifications, files, schedule, ai and integrations to the
+// same context.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "krilin/sdk/json.h"
+#include "krilin/sdk/result.h"
+
+namespace krilin::sdk {
+
+namespace asio = boost::asio;
+
+// The user an action runs for. time_zone is an IANA name ("Europe/Paris"), from the
+// user's profile; "UTC" when never set.
+struct User {
+  std::string id;
+  std::string time_zone = "UTC";
+};
+
+// One record of an app table: the platform owns id, version and the timestamps (Unix ms);
+// data is what the app stores, checked against the table's schema on every write.
+struct Record {
+  std::string id;
+  json::object data;
+  std::int64_t version = 0;
+  std::int64_t created_at = 0, updated_at = 0;
+  json::object to_json() const {
+    return {{"id", id}, {"data", data}, {"version", version}, {"created_at", created_at}, {"updated_at", updated_at}};
+  }
+};
+
+struct Page {
+  std::vector<Record> items;
+  std::optional<std::string> next_cursor;
+};
+
+// This app's own tables, for the context's user only. Unknown tables or fields, records
+// failing the schema, bad queries: invalid_input. Another user's id is simply not found.
+// A record at another version than `expected_version`: conflict `version_conflict`.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  // The query language of DESIGN.md §4: {"table", "where"?, "order_by"?, "limit"?, "cursor"?}.
+  virtual asio::awaitable<Page> query(json::object query) = 0;
+  // The live record with this id, or nothing.
+  virtual asio::awaitable<std::optional<Record>> find_one(std::string table, std::string id) = 0;
+  virtual asio::awaitable<Record> insert(std::string table, json::object data) = 0;
+  // Replaces the record's data (the whole record, validated); version + 1.
+  virtual asio::awaitable<Record> update(std::string table, std::string id, json::object data,
+                                         std::optional<std::int64_t> expected_version = std::nullopt) = 0;
+  // Soft delete: the record disappears from reads; purge removes it for good.
+  virtual asio::awaitable<void> remove(std::string table, std::string id,
+                                       std::optional<std::int64_t> expected_version = std::nullopt) = 0;
+  // How many live records match `where` (the query language's where clause).
+  virtual asio::awaitable<std::int64_t> count(std::string table, json::object where = {}) = 0;
+};
+
+// Another app, as this app may see it: through its outputs and its read-only actions,
+// each call checked against the manifest's declared dependency and the user's grants at
+// the moment of the call, and written to the audit log. Failures: not_found
+// `app_not_installed`, conflict `app_disabled`, forbidden `grant_revoked` /
+// `not_granted` / `undeclared_dependency`.
+class AppHandle {
+ public:
+  virtual ~AppHandle() = default;
+  virtual asio::awaitable<json::value> get_output(std::string output) = 0;
+  // Runs one of the other app's non-destructive actions (declared in `uses.actions`).
+  virtual asio::awaitable<json::value> query(std::string action, json::object params) = 0;
+};
+
+class Apps {
+ public:
+  virtual ~Apps() = default;
+  // Installed and enabled for the context's user.
+  virtual asio::awaitable<bool> is_installed(std::string app_id) = 0;
+  virtual std::unique_ptr<AppHandle> get(std::string app_id) = 0;
+};
+
+// What the platform gives the context besides its services.
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual std::string new_id() = 0;        // a UUIDv7
+  virtual std::int64_t now_ms() = 0;       // the platform's clock (fake in tests)
+  virtual void log(std::string_view app_id, std::string_view user_id, std::string_view message) = 0;
+};
+
+// The context of one handler call. Lives for the call only; do not keep references.
+struct ActionContext {
+  const User& user;
+  const std::string& app_id;
+  Storage& storage;
+  Apps& apps;
+  Runtime& runtime;
+
+  std::string new_id() const { return runtime.new_id(); }
+  std::int64_t now_ms() const { return runtime.now_ms(); }
+  void log(std::string_view message) const { runtime.log(app_id, user.id, message); }
+};
+
+using ActionHandler = std::function<asio::awaitable<json::value>(ActionContext& ctx, json::object params)>;
+using OutputProducer = std::function<asio::awaitable<json::value>(ActionContext& ctx)>;
+
+// An app's code: its id and its handlers, registered once at start (apps/all_apps.cpp).
+class App {
+ public:
+  explicit App(std::string id) : id_(std::move(id)) {}
+
+  App& action(std::string name, ActionHandler handler) {
+    actions_[std::move(name)] = std::move(handler);
+    return *this;
+  }
+  App& output(std::string name, OutputProducer producer) {
+    outputs_[std::move(name)] = std::move(producer);
+    return *this;
+  }
+  // A stream this app publishes (publishing itself arrives with the event bus).
+  App& stream(std::string name) {
+    streams_.push_back(std::move(name));
+    return *this;
+  }
+
+  const std::string& id() const { return id_; }
+  const std::map<std::string, ActionHandler>& actions() const { return actions_; }
+  const std::map<std::string, OutputProducer>& outputs() const { return outputs_; }
+  const std::vector<std::string>& streams() const { return streams_; }
+
+ private:
+  std::string id_;
+  std::map<std::string, ActionHandler> actions_;
+  std::map<std::string, OutputProducer> outputs_;
+  std::vector<std::string> streams_;
+};
+
+// An app as the platform receives it: its manifest (JSON text) and its code.
+struct AppBundle {
+  std::string_view manifest_json;
+  std::shared_ptr<const App> app;
+};
+
+}  // namespace krilin::sdk

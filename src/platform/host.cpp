@@ -1,0 +1,384 @@
+#include "platform/host.h"
+
+#include <set>
+#include <stdexcept>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "store/records.h"
+
+namespace krilin::platform {
+
+using kernel::grants::GrantState;
+using kernel::registry::Access;
+using kernel::registry::ActionDef;
+using kernel::registry::AppSpec;
+using kernel::registry::OutputDef;
+using store::text;
+
+namespace {
+
+// Adds the app's id to an error that does not carry one yet.
+[[noreturn]] void rethrow_with_app(const Exception& e, const std::string& app_id) {
+  Error err = e.error();
+  if (!err.app_id) err.app_id = app_id;
+  throw Exception(std::move(err));
+}
+
+sdk::Record record_of(const store::Record& r) {
+  return {r.id, r.data.is_object() ? r.data.as_object() : json::object{}, r.version, r.created_at, r.updated_at};
+}
+
+sdk::Record record_of(const json::value& item) {
+  const json::object& o = item.as_object();
+  const json::value& data = o.at("data");
+  return {std::string(o.at("id").as_string()), data.is_object() ? data.as_object() : json::object{},
+          o.at("version").to_number<std::int64_t>(), o.at("created_at").to_number<std::int64_t>(),
+          o.at("updated_at").to_number<std::int64_t>()};
+}
+
+class RuntimeImpl final : public sdk::Runtime {
+ public:
+  explicit RuntimeImpl(const core::Clock& clock) : clock_(clock) {}
+  std::string new_id() override { return core::new_id(); }
+  std::int64_t now_ms() override { return clock_.now_ms(); }
+  void log(std::string_view app_id, std::string_view user_id, std::string_view message) override {
+    core::log_event(spdlog::level::info, "app", {{"app", app_id}, {"user", user_id}, {"message", message}});
+  }
+
+ private:
+  const core::Clock& clock_;
+};
+
+// ctx.storage: this app's tables, this user's records, each call in its own transaction
+// scoped to the user (row-level security on PostgreSQL).
+class StorageImpl final : public sdk::Storage {
+ public:
+  StorageImpl(AppHost& host, const AppSpec& spec, std::string user_id)
+      : host_(host), spec_(spec), user_(std::move(user_id)) {}
+
+  asio::awaitable<sdk::Page> query(json::object q) override {
+    auto page = co_await page_of(q);
+    sdk::Page out;
+    for (const auto& item : page.items) out.items.push_back(record_of(item));
+    out.next_cursor = page.next_cursor;
+    co_return out;
+  }
+
+  asio::awaitable<store::Page> page_of(const json::value& q) {
+    auto compiled = store::compile_query(q, spec_.tables, user_, host_.store().dialect());
+    if (!compiled) throw Exception(compiled.error());
+    store::Rows rows;
+    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      rows = co_await tx.query(compiled->sql, compiled->params);
+    });
+    co_return store::read_page(*compiled, rows);
+  }
+
+  asio::awaitable<std::optional<sdk::Record>> find_one(std::string table, std::string id) override {
+    const auto& t = table_spec(table);
+    std::optional<sdk::Record> out;
+    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      try {
+        out = record_of(co_await store::Records(tx, t, user_).find(id));
+      } catch (const Exception& e) {
+        if (e.error().code != "record_not_found") throw;
+      }
+    });
+    co_return out;
+  }
+
+  asio::awaitable<sdk::Record> insert(std::string table, json::object data) override {
+    const auto& t = table_spec(table);
+    check(table, data);
+    store::Record r;
+    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      r = co_await store::Records(tx, t, user_).insert(std::move(data), host_.clock().now_ms());
+    });
+    co_return record_of(r);
+  }
+
+  asio::awaitable<sdk::Record> update(std::string table, std::string id, json::object data,
+                                      std::optional<std::int64_t> expected_version) override {
+    const auto& t = table_spec(table);
+    check(table, data);
+    store::Record r;
+    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      r = co_await store::Records(tx, t, user_).update(id, std::move(data), expected_version, host_.clock().now_ms());
+    });
+    co_return record_of(r);
+  }
+
+  asio::awaitable<void> remove(std::string table, std::string id, std::optional<std::int64_t> expected_version) override {
+    const auto& t = table_spec(table);
+    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      co_await store::Records(tx, t, user_).remove(id, expected_version, host_.clock().now_ms());
+    });
+  }
+
+  asio::awaitable<std::int64_t> count(std::string table, json::object where) override {
+    table_spec(table);
+    json::object q{{"table", table}, {"where", std::move(where)}};
+    auto compiled = store::compile_query(q, spec_.tables, user_, host_.store().dialect());
+    if (!compiled) throw Exception(compiled.error());
+    std::int64_t n = 0;
+    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      auto rows = co_await tx.query(compiled->count_sql, compiled->count_params);
+      n = store::as_int(rows.rows.at(0).at(0));
+    });
+    co_return n;
+  }
+
+ private:
+  const store::TableSpec& table_spec(const std::string& name) const {
+    const store::TableSpec* t = spec_.table(name);
+    if (!t) throw Exception(Error::invalid("unknown_table", spec_.name + " has no table '" + name.substr(0, 64) + "'."));
+    return *t;
+  }
+  void check(const std::string& table, const json::object& data) const {
+    auto ok = spec_.schemas.at(table).validate(data);
+    if (!ok) throw Exception(ok.error());
+  }
+
+  AppHost& host_;
+  const AppSpec& spec_;
+  std::string user_;
+};
+
+class AppsImpl;
+
+class HandleImpl final : public sdk::AppHandle {
+ public:
+  HandleImpl(AppHost& host, const AppHost::Active& consumer, const Caller& caller, std::string provider, int depth)
+      : host_(host), consumer_(consumer), caller_(caller), provider_(std::move(provider)), depth_(depth) {}
+  asio::awaitable<json::value> get_output(std::string output) override {
+    co_return co_await host_.cross_read(consumer_, caller_, provider_, "output", output, {}, depth_);
+  }
+  asio::awaitable<json::value> query(std::string action, json::object params) override {
+    co_return co_await host_.cross_read(consumer_, caller_, provider_, "action", action, std::move(params), depth_);
+  }
+
+ private:
+  AppHost& host_;
+  const AppHost::Active& consumer_;
+  const Caller& caller_;
+  std::string provider_;
+  int depth_;
+};
+
+class AppsImpl final : public sdk::Apps {
+ public:
+  AppsImpl(AppHost& host, const AppHost::Active& self, const Caller& caller, int depth)
+      : host_(host), self_(self), caller_(caller), depth_(depth) {}
+  asio::awaitable<bool> is_installed(std::string app_id) override {
+    try {
+      co_await host_.require_active(self_.user.id, app_id);
+      co_return true;
+    } catch (const Exception& e) {
+      if (e.error().kind != ErrorKind::not_found && e.error().kind != ErrorKind::conflict) throw;
+    }
+    co_return false;
+  }
+  std::unique_ptr<sdk::AppHandle> get(std::string app_id) override {
+    return std::make_unique<HandleImpl>(host_, self_, caller_, std::move(app_id), depth_);
+  }
+
+ private:
+  AppHost& host_;
+  const AppHost::Active& self_;
+  const Caller& caller_;
+  int depth_;
+};
+
+// Everything one handler call needs, alive for the call.
+struct CallContext {
+  CallContext(AppHost& host, const AppHost::Active& who, const Caller& caller, int depth)
+      : storage(host, *who.spec, who.user.id), apps(host, who, caller, depth), runtime(host.clock()),
+        ctx{who.user, who.spec->id, storage, apps, runtime} {}
+  StorageImpl storage;
+  AppsImpl apps;
+  RuntimeImpl runtime;
+  sdk::ActionContext ctx;
+};
+
+}  // namespace
+
+std::vector<std::string> AppHost::binding_problems(const AppSpec& spec, const sdk::App& app) {
+  std::vector<std::string> out;
+  for (const auto& [name, _] : spec.actions)
+    if (!app.actions().contains(name)) out.push_back(spec.id + ": action '" + name + "' is declared but has no handler");
+  for (const auto& [name, _] : app.actions())
+    if (!spec.actions.contains(name)) out.push_back(spec.id + ": action '" + name + "' has a handler but is not declared");
+  for (const auto& [name, _] : spec.outputs)
+    if (!app.outputs().contains(name)) out.push_back(spec.id + ": output '" + name + "' is declared but has no producer");
+  for (const auto& [name, _] : app.outputs())
+    if (!spec.outputs.contains(name)) out.push_back(spec.id + ": output '" + name + "' has a producer but is not declared");
+  std::set<std::string> declared(spec.streams.begin(), spec.streams.end()), code(app.streams().begin(), app.streams().end());
+  for (const auto& s : declared)
+    if (!code.contains(s)) out.push_back(spec.id + ": stream '" + s + "' is declared but the app does not publish it");
+  for (const auto& s : code)
+    if (!declared.contains(s)) out.push_back(spec.id + ": stream '" + s + "' is published but not declared");
+  return out;
+}
+
+AppHost::AppHost(store::Store& store, const kernel::registry::Catalog& catalog, kernel::grants::Grants& grants, const core::Clock& clock,
+                 std::map<std::string, std::shared_ptr<const sdk::App>> apps)
+    : store_(store), catalog_(catalog), grants_(grants), clock_(clock), apps_(std::move(apps)) {
+  std::vector<std::string> problems;
+  for (const auto& spec : catalog_.apps()) {
+    auto it = apps_.find(spec.id);
+    if (it == apps_.end()) {
+      problems.push_back(spec.id + ": a manifest without code");
+      continue;
+    }
+    auto p = binding_problems(spec, *it->second);
+    problems.insert(problems.end(), p.begin(), p.end());
+  }
+  for (const auto& [id, _] : apps_)
+    if (!catalog_.find(id)) problems.push_back(id + ": code without a manifest");
+  if (!problems.empty()) {
+    std::string msg;
+    for (const auto& p : problems) msg += (msg.empty() ? "" : "; ") + p;
+    throw std::invalid_argument(msg);
+  }
+}
+
+asio::awaitable<AppHost::Active> AppHost::require_active(const std::string& user_id, const std::string& app_id) {
+  const AppSpec* spec = catalog_.find(app_id);
+  if (!spec) throw Exception(Error::not_found("unknown_app", "There is no app '" + app_id.substr(0, 64) + "'."));
+  store::Params p{text(user_id), text(app_id)};
+  auto rows = co_await store_.query(
+      "SELECT u.time_zone, i.enabled FROM users u LEFT JOIN installed_apps i ON i.user_id = u.id AND i.app_id = $2 "
+      "WHERE u.id = $1",
+      std::move(p));
+  if (rows.empty() || store::is_null(rows.rows[0][1]))
+    throw Exception(Error::not_found("app_not_installed", spec->name + " is not installed."));
+  if (!store::as_bool(rows.rows[0][1]))
+    throw Exception(Error::conflict("app_disabled", spec->name + " is disabled: enable it to use it again."));
+  co_return Active{sdk::User{user_id, store::as_text(rows.rows[0][0])}, spec, apps_.at(app_id).get()};
+}
+
+asio::awaitable<json::value> AppHost::run_action(const Active& who, const Caller& caller, const ActionDef& def,
+                                                 json::object params, int depth) {
+  auto valid = def.params->validate(params);
+  if (!valid) {
+    Error e = valid.error();
+    e.code = "invalid_params";
+    e.message = def.name + ": " + e.message;
+    rethrow_with_app(Exception(std::move(e)), who.spec->id);
+  }
+  CallContext call(*this, who, caller, depth);
+  try {
+    co_return co_await who.app->actions().at(def.name)(call.ctx, std::move(params));
+  } catch (const Exception& e) {
+    rethrow_with_app(e, who.spec->id);
+  }
+}
+
+asio::awaitable<json::value> AppHost::run_output(const Active& who, const Caller& caller, const OutputDef& def,
+                                                 int depth) {
+  CallContext call(*this, who, caller, depth);
+  json::value out;
+  try {
+    out = co_await who.app->outputs().at(def.name)(call.ctx);
+  } catch (const Exception& e) {
+    rethrow_with_app(e, who.spec->id);
+  }
+  if (auto ok = def.schema->validate(out); !ok) {
+    Error e = Error::internal(who.spec->name + " produced " + def.name + " outside its declared schema (" +
+                              ok.error().message + ").");
+    e.app_id = who.spec->id;
+    throw Exception(std::move(e));
+  }
+  co_return out;
+}
+
+asio::awaitable<json::value> AppHost::action(const Caller& caller, const std::string& app_id, const std::string& action,
+                                             json::object params) {
+  auto who = co_await require_active(caller.user_id, app_id);
+  auto it = who.spec->actions.find(action);
+  if (it == who.spec->actions.end()) {
+    Error e = Error::not_found("unknown_action", who.spec->name + " has no action '" + action.substr(0, 64) + "'.");
+    e.app_id = app_id;
+    throw Exception(std::move(e));
+  }
+  co_return co_await run_action(who, caller, it->second, std::move(params), 0);
+}
+
+asio::awaitable<json::object> AppHost::query(const Caller& caller, const std::string& app_id, const json::value& query) {
+  auto who = co_await require_active(caller.user_id, app_id);
+  StorageImpl storage(*this, *who.spec, caller.user_id);
+  try {
+    auto page = co_await storage.page_of(query);
+    json::value cursor = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
+    co_return json::object{{"items", std::move(page.items)}, {"next_cursor", cursor}};
+  } catch (const Exception& e) {
+    rethrow_with_app(e, app_id);
+  }
+}
+
+asio::awaitable<json::value> AppHost::output(const Caller& caller, const std::string& app_id, const std::string& output) {
+  auto who = co_await require_active(caller.user_id, app_id);
+  auto it = who.spec->outputs.find(output);
+  if (it == who.spec->outputs.end()) {
+    Error e = Error::not_found("unknown_output", who.spec->name + " has no output '" + output.substr(0, 64) + "'.");
+    e.app_id = app_id;
+    throw Exception(std::move(e));
+  }
+  co_return co_await run_output(who, caller, it->second, 0);
+}
+
+asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, const Caller& caller,
+                                                 const std::string& provider_id, const std::string& kind,
+                                                 const std::string& name, json::object params, int depth) {
+  const std::string& user = consumer.user.id;
+  json::object detail{{"consumer", consumer.spec->id}, {"provider", provider_id}, {"kind", kind}, {"name", name}};
+  auto deny = [&](Error e) -> asio::awaitable<json::value> {
+    detail["allowed"] = false;
+    detail["reason"] = e.code;
+    co_await grants_.audit(user, consumer.spec->id, "app.read_denied", detail, caller.address);
+    e.app_id = consumer.spec->id;
+    throw Exception(std::move(e));
+  };
+  if (depth + 1 > kMaxDepth)
+    co_return co_await deny(Error::conflict("call_depth_exceeded", "Apps called each other more than " +
+                                                                       std::to_string(kMaxDepth) + " levels deep."));
+  const kernel::registry::Dependency* dep = consumer.spec->dependency_on(provider_id);
+  const auto& uses = !dep ? std::vector<std::string>{} : kind == "output" ? dep->outputs : dep->actions;
+  if (std::find(uses.begin(), uses.end(), name) == uses.end())
+    co_return co_await deny(Error::forbidden("undeclared_dependency", consumer.spec->name + " did not declare that it uses " +
+                                                                          kind + " '" + name.substr(0, 64) + "' of " +
+                                                                          provider_id.substr(0, 64) + "."));
+  std::optional<Active> provider;
+  std::optional<Error> unavailable;
+  try {
+    provider = co_await require_active(user, provider_id);
+  } catch (const Exception& e) {
+    unavailable = e.error();
+  }
+  if (unavailable) co_return co_await deny(std::move(*unavailable));
+  bool needs_grant = true;
+  const ActionDef* action = nullptr;
+  const OutputDef* output = nullptr;
+  if (kind == "output") {
+    output = &provider->spec->outputs.at(name);
+    needs_grant = output->access == Access::requires_permission;
+  } else {
+    action = &provider->spec->actions.at(name);
+  }
+  if (needs_grant) {
+    auto state = co_await grants_.state(user, consumer.spec->id, provider_id, kind, name);
+    if (state == GrantState::revoked)
+      co_return co_await deny(Error::forbidden("grant_revoked", "You revoked " + consumer.spec->name + "'s access to " +
+                                                                    name + " of " + provider->spec->name + "."));
+    if (state == GrantState::none)
+      co_return co_await deny(Error::forbidden("not_granted", consumer.spec->name + " was not granted " + name + " of " +
+                                                                  provider->spec->name + "."));
+  }
+  detail["allowed"] = true;
+  co_await grants_.audit(user, consumer.spec->id, "app.read", detail, caller.address);
+  if (output) co_return co_await run_output(*provider, caller, *output, depth + 1);
+  co_return co_await run_action(*provider, caller, *action, std::move(params), depth + 1);
+}
+
+}  // namespace krilin::platform

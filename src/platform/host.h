@@ -1,0 +1,87 @@
+#pragma once
+// The app host: where calls to apps arrive (from HTTP today; from agents and MCP later)
+// and where the ctx services behind include/krilin/sdk live. One dispatcher runs the
+// shared checks before any app code (DESIGN.md §5, STYLE.md "Redis"):
+//   1. the app exists (404 unknown_app), is installed for the caller (404
+//      app_not_installed) and enabled (409 app_disabled);
+//   2. the action or output is declared (404 unknown_action / unknown_output);
+//   3. the params pass the action's JSON Schema (400 invalid_params);
+//   4. then the handler, with a context scoped to (user, app).
+// Errors raised by app code leave with the app's id in the envelope.
+//
+// Cross-app reads (ctx.apps.get(id).get_output / .query) are checked on every call: the
+// consumer declared the dependency and what it uses, the provider is installed and
+// enabled, and — for outputs with access requires_permission, and for actions — the user's
+// grant is live (403 grant_revoked / not_granted). Each one, allowed or denied, is written
+// to the audit log. Calls nest at most kMaxDepth deep.
+//
+// Thread-safe: the host holds no per-call state.
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/clock.h"
+#include "kernel/grants/grants.h"
+#include "kernel/registry/catalog.h"
+#include "krilin/sdk/app.h"
+#include "store/query.h"
+#include "store/store.h"
+
+namespace krilin::platform {
+
+namespace asio = boost::asio;
+
+struct Caller {
+  std::string user_id;
+  std::string address;  // for the audit log
+};
+
+class AppHost {
+ public:
+  static constexpr int kMaxDepth = 4;
+
+  // Every app of the catalog must have its code in `apps` and the reverse, with exactly
+  // the actions and outputs its manifest declares; otherwise std::invalid_argument naming
+  // the differences (the build-time check, apps/check_apps.cpp, reports the same).
+  AppHost(store::Store& store, const kernel::registry::Catalog& catalog, kernel::grants::Grants& grants, const core::Clock& clock,
+          std::map<std::string, std::shared_ptr<const sdk::App>> apps);
+
+  // Runs an action for the caller; answers the handler's result.
+  asio::awaitable<json::value> action(const Caller& caller, const std::string& app_id, const std::string& action,
+                                      json::object params);
+  // One page of the app's table, for the caller: {"items", "next_cursor"}.
+  asio::awaitable<json::object> query(const Caller& caller, const std::string& app_id, const json::value& query);
+  // The caller reading one of an app's outputs directly (their own data: no grant).
+  asio::awaitable<json::value> output(const Caller& caller, const std::string& app_id, const std::string& output);
+
+  // What differs between a manifest and its code (empty: nothing).
+  static std::vector<std::string> binding_problems(const kernel::registry::AppSpec& spec, const sdk::App& app);
+
+  // Internal to the host's context services.
+  struct Active {
+    sdk::User user;
+    const kernel::registry::AppSpec* spec;
+    const sdk::App* app;
+  };
+  asio::awaitable<Active> require_active(const std::string& user_id, const std::string& app_id);
+  asio::awaitable<json::value> run_action(const Active& who, const Caller& caller, const kernel::registry::ActionDef& def,
+                                          json::object params, int depth);
+  asio::awaitable<json::value> run_output(const Active& who, const Caller& caller, const kernel::registry::OutputDef& def,
+                                          int depth);
+  asio::awaitable<json::value> cross_read(const Active& consumer, const Caller& caller, const std::string& provider,
+                                          const std::string& kind, const std::string& name, json::object params,
+                                          int depth);
+  store::Store& store() { return store_; }
+  const core::Clock& clock() const { return clock_; }
+
+ private:
+  store::Store& store_;
+  const kernel::registry::Catalog& catalog_;
+  kernel::grants::Grants& grants_;
+  const core::Clock& clock_;
+  std::map<std::string, std::shared_ptr<const sdk::App>> apps_;
+};
+
+}  // namespace krilin::platform

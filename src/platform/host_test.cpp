@@ -1,0 +1,224 @@
+// The app host with the real apps on a real SQLite: install plans, the dispatcher's checks,
+// per-user isolation, grants and their revocation, the audit trail, and the binding check.
+// (The same paths run through HTTP on SQLite and PostgreSQL in tests/integration/apps.test.mjs.)
+#include "platform/host.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "all_apps.h"
+#include "core/blocking_pool.h"
+#include "core/ids.h"
+#include "kernel/registry/installer.h"
+
+namespace krilin::platform {
+namespace {
+
+using asio::awaitable;
+using kernel::registry::Catalog;
+using kernel::registry::Installer;
+
+class HostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    thread_ = std::thread([this] { io_.run(); });
+    dir_ = std::filesystem::temp_directory_path() / ("krilin-host-" + core::random_hex(6));
+    std::filesystem::create_directories(dir_);
+    store::StoreOptions o;
+    o.url = "sqlite:" + (dir_ / "krilin.db").string();
+    o.synchronous = "OFF";
+    store_ = run(store::open_store(o, pool_, io_.get_executor()));
+    run(store_->migrate());
+    std::vector<json::value> manifests;
+    std::map<std::string, std::shared_ptr<const sdk::App>> code;
+    for (const auto& b : apps::all_apps()) {
+      manifests.push_back(json::parse(b.manifest_json));
+      code.emplace(b.app->id(), b.app);
+    }
+    catalog_ = std::make_unique<Catalog>(Catalog::build(manifests).value());
+    installer_ = std::make_unique<Installer>(*store_, *catalog_, clock_);
+    grants_ = std::make_unique<kernel::grants::Grants>(*store_, clock_);
+    host_ = std::make_unique<AppHost>(*store_, *catalog_, *grants_, clock_, code);
+    alice_ = user("alice");
+    bob_ = user("bob");
+  }
+  void TearDown() override {
+    run([&]() -> awaitable<void> { co_await store_->close(); }());
+    work_.reset();
+    thread_.join();
+    std::filesystem::remove_all(dir_);
+  }
+  template <class T>
+  T run(awaitable<T> task) {
+    return asio::co_spawn(io_, std::move(task), asio::use_future).get();
+  }
+  Caller user(const std::string& name) {
+    std::string id = core::new_id();
+    run([&]() -> awaitable<void> {
+      store::Params p{store::text(id), store::text(name + "@example.com"), store::text(name), store::Value(clock_.now_ms())};
+      co_await store_->execute("INSERT INTO users (id, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+                               std::move(p));
+    }());
+    return {id, "127.0.0.1"};
+  }
+  json::value act(const Caller& who, const std::string& app, const std::string& action, json::object params = {}) {
+    return run(host_->action(who, app, action, std::move(params)));
+  }
+  Error act_error(const Caller& who, const std::string& app, const std::string& action, json::object params = {}) {
+    try {
+      act(who, app, action, std::move(params));
+    } catch (const Exception& e) {
+      return e.error();
+    }
+    ADD_FAILURE() << action << " did not fail";
+    return {};
+  }
+  json::value output(const Caller& who, const std::string& app, const std::string& name) {
+    return run(host_->output(who, app, name));
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  std::thread thread_;
+  core::BlockingPool pool_{2, 64};
+  core::FakeClock clock_{1'767'225'600'000};  // 2026-01-01T00:00:00Z
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<Installer> installer_;
+  std::unique_ptr<kernel::grants::Grants> grants_;
+  std::unique_ptr<AppHost> host_;
+  Caller alice_, bob_;
+};
+
+TEST_F(HostTest, InstallingTheDashboardInstallsHabitTrackerFirstAndGrantsWhatThePlanSaid) {
+  auto plan = run(installer_->plan(alice_.user_id, "dashboard", {}));
+  ASSERT_EQ(plan.plan.install.size(), 2u);
+  EXPECT_EQ(plan.plan.install[0].app, "habit-tracker");
+  EXPECT_EQ(plan.plan.install[1].app, "dashboard");
+  bool worded = false;
+  for (const auto& p : plan.permissions) worded = worded || p.text == "Read your habit streaks from Habit Tracker";
+  EXPECT_TRUE(worded);
+  run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
+  auto grants = run(grants_->list(alice_.user_id));
+  ASSERT_EQ(grants.size(), 1u);  // completion_rate needs permission; daily_streaks is any_app
+  EXPECT_EQ(grants[0].name, "completion_rate");
+  EXPECT_EQ(run(installer_->installed(alice_.user_id)).size(), 2u);
+  EXPECT_TRUE(run(installer_->installed(bob_.user_id)).empty());
+}
+
+TEST_F(HostTest, HabitsScoreAndIsolation) {
+  run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
+  auto habit = act(alice_, "habit-tracker", "create_habit", {{"name", "Run"}});
+  const std::string id(habit.at("id").as_string());
+  auto logged = act(alice_, "habit-tracker", "log_completion", {{"habit_id", id}});
+  EXPECT_EQ(logged.at("streak").at("current").as_int64(), 1);
+  auto score = output(alice_, "dashboard", "productivity_score");
+  EXPECT_EQ(score.at("score").as_int64(), 74);  // 0.7 × 1 + 0.3 × 1/7
+  EXPECT_FALSE(score.at("partial").as_bool());
+
+  // Bob, with Alice's real id: the app is not even installed for him; once it is, the
+  // habit does not exist for him.
+  EXPECT_EQ(act_error(bob_, "habit-tracker", "calculate_streak", {{"habit_id", id}}).code, "app_not_installed");
+  run(installer_->install(bob_.user_id, "habit-tracker", {}, "test"));
+  auto e = act_error(bob_, "habit-tracker", "log_completion", {{"habit_id", id}});
+  EXPECT_EQ(e.code, "habit_not_found");
+  EXPECT_EQ(e.app_id.value_or(""), "habit-tracker");
+  EXPECT_TRUE(act(bob_, "habit-tracker", "list_habits").at("habits").as_array().empty());
+  auto page = run(host_->query(bob_, "habit-tracker", json::object{{"table", "habit_logs"}}));
+  EXPECT_TRUE(page.at("items").as_array().empty());
+}
+
+TEST_F(HostTest, RevokingTheGrantDegradesTheScoreAndIsAudited) {
+  run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
+  auto grants = run(grants_->list(alice_.user_id));
+  run(grants_->revoke(alice_.user_id, grants.at(0).id));
+  auto score = output(alice_, "dashboard", "productivity_score");
+  EXPECT_TRUE(score.at("partial").as_bool());
+  EXPECT_TRUE(score.at("score").is_null());
+  EXPECT_NE(std::string(score.at("note").as_string()).find("grant revoked"), std::string::npos);
+  auto page = run(grants_->audit_page(alice_.user_id, {.app = std::string("dashboard")}));
+  bool denied = false;
+  for (const auto& e : page.entries)
+    denied = denied || (e.at("action") == "app.read_denied" && e.at("detail").at("reason") == "grant_revoked");
+  EXPECT_TRUE(denied);
+  // Bob cannot revoke Alice's grant, even with its real id.
+  EXPECT_THROW(run(grants_->revoke(bob_.user_id, grants.at(0).id)), Exception);
+}
+
+TEST_F(HostTest, TheDispatcherRefusesBadCallsPrecisely) {
+  run(installer_->install(alice_.user_id, "habit-tracker", {}, "test"));
+  EXPECT_EQ(act_error(alice_, "nope", "x").code, "unknown_app");
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "fly").code, "unknown_action");
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "create_habit", {{"name", 42}}).code, "invalid_params");
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "create_habit", {{"name", "x"}, {"extra", 1}}).code, "invalid_params");
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "create_habit", {{"name", "x"}, {"schedule", {{"kind", "weekdays"}}}}).code,
+            "invalid_params");
+  auto h = act(alice_, "habit-tracker", "create_habit", {{"name", "Read"}});
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}, {"date", "2026-02-30"}}).code,
+            "invalid_params");
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}, {"date", "2027-01-01"}}).code,
+            "date_in_future");
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "update_habit", {{"habit_id", h.at("id")}, {"name", "R"}, {"expected_version", 7}}).code,
+            "version_conflict");
+  run(installer_->set_enabled(alice_.user_id, "habit-tracker", false, "test"));
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "list_habits").code, "app_disabled");
+}
+
+TEST_F(HostTest, UninstallIsProtectedAndPurgeDeletesForGood) {
+  run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
+  act(alice_, "habit-tracker", "create_habit", {{"name", "Walk"}});
+  try {
+    run(installer_->uninstall(alice_.user_id, "habit-tracker", "", "test"));
+    ADD_FAILURE() << "uninstall with a dependent succeeded";
+  } catch (const Exception& e) {
+    EXPECT_EQ(e.error().code, "has_dependents");
+    EXPECT_EQ(e.error().details.at("dependents").at(0), "dashboard");
+  }
+  EXPECT_THROW(run(installer_->purge(alice_.user_id, "habit-tracker", "test")), Exception);
+  auto gone = run(installer_->uninstall(alice_.user_id, "habit-tracker", "cascade", "test"));
+  EXPECT_EQ(gone, (std::vector<std::string>{"dashboard", "habit-tracker"}));
+  EXPECT_TRUE(run(grants_->list(alice_.user_id)).empty());
+  // Reinstalled: the data was kept.
+  run(installer_->install(alice_.user_id, "habit-tracker", {}, "test"));
+  EXPECT_EQ(act(alice_, "habit-tracker", "list_habits").at("habits").as_array().size(), 1u);
+  run(installer_->uninstall(alice_.user_id, "habit-tracker", "", "test"));
+  EXPECT_EQ(run(installer_->purge(alice_.user_id, "habit-tracker", "test")), 1);
+  run(installer_->install(alice_.user_id, "habit-tracker", {}, "test"));
+  EXPECT_TRUE(act(alice_, "habit-tracker", "list_habits").at("habits").as_array().empty());
+}
+
+TEST_F(HostTest, TimeZonesDecideWhatTodayIs) {
+  run(installer_->install(alice_.user_id, "habit-tracker", {}, "test"));
+  clock_.set_ms(1'767'222'000'000);  // 2025-12-31T23:00:00Z: already 2026-01-01 in Paris
+  run([&]() -> awaitable<void> {
+    store::Params p{store::text("Europe/Paris"), store::text(alice_.user_id)};
+    co_await store_->execute("UPDATE users SET time_zone = $1 WHERE id = $2", std::move(p));
+  }());
+  auto h = act(alice_, "habit-tracker", "create_habit", {{"name", "Stretch"}});
+  auto logged = act(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}});
+  EXPECT_EQ(logged.at("log").at("data").at("date"), "2026-01-01");
+}
+
+TEST_F(HostTest, TheBindingCheckNamesWhatCodeAndManifestDisagreeOn) {
+  sdk::App partial("habit-tracker");
+  partial.action("create_habit", [](sdk::ActionContext&, json::object) -> awaitable<json::value> { co_return nullptr; });
+  partial.action("teleport", [](sdk::ActionContext&, json::object) -> awaitable<json::value> { co_return nullptr; });
+  auto problems = AppHost::binding_problems(*catalog_->find("habit-tracker"), partial);
+  auto has = [&](const std::string& s) {
+    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) { return p.find(s) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("action 'log_completion' is declared but has no handler"));
+  EXPECT_TRUE(has("action 'teleport' has a handler but is not declared"));
+  EXPECT_TRUE(has("output 'daily_streaks' is declared but has no producer"));
+}
+
+}  // namespace
+}  // namespace krilin::platform
