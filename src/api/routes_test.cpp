@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "all_apps.h"
+#include "api/app_routes.h"
 #include "api/auth_routes.h"
 #include "api/system_routes.h"
 #include "core/blocking_pool.h"
@@ -37,6 +39,17 @@ TEST(Routes, EveryRouteDeclaresItsSchemas) {
   http::HttpClient outbound;
   kernel::auth::OidcLogin oidc(*st, outbound, clock, {"https://id.example.com", "krilin", "secret", "https://k/cb"});
   add_auth_routes(router, *auth, &oidc);
+  std::vector<json::value> manifests;
+  std::map<std::string, std::shared_ptr<const sdk::App>> code;
+  for (const auto& b : apps::all_apps()) {
+    manifests.push_back(json::parse(b.manifest_json));
+    code.emplace(b.app->id(), b.app);
+  }
+  auto catalog = kernel::registry::Catalog::build(manifests).value();
+  kernel::registry::Installer installer(*st, catalog, clock);
+  kernel::grants::Grants grants(*st, clock);
+  platform::AppHost host(*st, catalog, grants, clock, code);
+  add_app_routes(router, {.installer = &installer, .host = &host, .grants = &grants});
   auto problems = http::check_route_schemas(router);
   EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
   json::value doc = http::openapi_document(router, {.title = "Krilin API", .version = "0.0.0", .description = ""});
@@ -44,7 +57,10 @@ TEST(Routes, EveryRouteDeclaresItsSchemas) {
   for (const char* p : {"/health", "/health/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/auth/signup",
                         "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/logout-all",
                         "/api/v1/me", "/api/v1/auth/oidc/start", "/api/v1/auth/oidc/callback", "/api/v1/auth/mfa/verify",
-                        "/api/v1/admin/users", "/api/v1/audit"})
+                        "/api/v1/admin/users", "/api/v1/audit", "/api/v1/apps", "/api/v1/apps/{id}/install-plan",
+                        "/api/v1/apps/{id}/install", "/api/v1/apps/{id}/uninstall", "/api/v1/apps/{id}/upgrade",
+                        "/api/v1/apps/{id}/purge", "/api/v1/apps/{id}/query", "/api/v1/apps/{id}/action",
+                        "/api/v1/apps/{id}/outputs/{output}", "/api/v1/grants", "/api/v1/grants/{id}"})
     EXPECT_TRUE(paths.contains(p)) << p;
   io.restart();
   auto closed = asio::co_spawn(io, st->close(), asio::use_future);

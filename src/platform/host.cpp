@@ -251,10 +251,16 @@ asio::awaitable<AppHost::Active> AppHost::require_active(const std::string& user
       "SELECT u.time_zone, i.enabled FROM users u LEFT JOIN installed_apps i ON i.user_id = u.id AND i.app_id = $2 "
       "WHERE u.id = $1",
       std::move(p));
-  if (rows.empty() || store::is_null(rows.rows[0][1]))
-    throw Exception(Error::not_found("app_not_installed", spec->name + " is not installed."));
-  if (!store::as_bool(rows.rows[0][1]))
-    throw Exception(Error::conflict("app_disabled", spec->name + " is disabled: enable it to use it again."));
+  if (rows.empty() || store::is_null(rows.rows[0][1])) {
+    Error e = Error::not_found("app_not_installed", spec->name + " is not installed.");
+    e.app_id = app_id;
+    throw Exception(std::move(e));
+  }
+  if (!store::as_bool(rows.rows[0][1])) {
+    Error e = Error::conflict("app_disabled", spec->name + " is disabled: enable it to use it again.");
+    e.app_id = app_id;
+    throw Exception(std::move(e));
+  }
   co_return Active{sdk::User{user_id, store::as_text(rows.rows[0][0])}, spec, apps_.at(app_id).get()};
 }
 

@@ -9,7 +9,9 @@ import { PG_URL, getJson, startKrilin } from './support.mjs';
 
 // How each route is walked. public: needs no user, so it has nothing of A's to leak;
 // scoped: answers about the caller only; by_id: takes an id in its path; last: ends the
-// caller's own session(s), so it runs after the others.
+// caller's own session(s), so it runs after the others; app: an app route (path {id} is
+// the app, {output} each of its outputs), called with A's record ids in the body wherever
+// a body takes one; app_state: changes the caller's own installed apps, after the others.
 const ROUTES = {
   'GET /health': 'public',
   'GET /health/ready': 'public',
@@ -28,6 +30,20 @@ const ROUTES = {
   'POST /api/v1/auth/mfa/totp/remove': 'scoped',
   'POST /api/v1/me/password': 'scoped',
   'GET /api/v1/admin/users': 'scoped',
+  'GET /api/v1/apps': 'scoped',
+  'GET /api/v1/grants': 'scoped',
+  'GET /api/v1/apps/{id}': 'app',
+  'GET /api/v1/apps/{id}/install-plan': 'app',
+  'POST /api/v1/apps/{id}/query': 'app',
+  'POST /api/v1/apps/{id}/action': 'app',
+  'GET /api/v1/apps/{id}/outputs/{output}': 'app',
+  'POST /api/v1/apps/{id}/install': 'app_state',
+  'POST /api/v1/apps/{id}/uninstall': 'app_state',
+  'POST /api/v1/apps/{id}/enable': 'app_state',
+  'POST /api/v1/apps/{id}/disable': 'app_state',
+  'POST /api/v1/apps/{id}/upgrade': 'app_state',
+  'POST /api/v1/apps/{id}/purge': 'app_state',
+  'DELETE /api/v1/grants/{id}': 'by_id',
   'DELETE /api/v1/auth/sessions/{id}': 'by_id',
   'POST /api/v1/admin/users/{id}/disable': 'by_id',
   'POST /api/v1/admin/users/{id}/enable': 'by_id',
@@ -60,10 +76,24 @@ for (const [backend, env] of backends) {
       const a = await signup('alice');
       const b = await signup('bob');
       await call('POST', '/api/v1/auth/login', undefined, { email: a.email, password: 'wrong password here' });
+      // A's apps and records: the dashboard (which brings Habit Tracker), a habit, a log, a grant.
+      assert.equal((await call('POST', '/api/v1/apps/dashboard/install', a.access_token, {})).status, 201);
+      const habit = (await call('POST', '/api/v1/apps/habit-tracker/action', a.access_token,
+        { action: 'create_habit', params: { name: 'secret habit of alice' } })).body.data.id;
+      const log = (await call('POST', '/api/v1/apps/habit-tracker/action', a.access_token,
+        { action: 'log_completion', params: { habit_id: habit, note: 'secret note of alice' } })).body.data.log.id;
+      assert.equal((await call('GET', '/api/v1/apps/dashboard/outputs/productivity_score', a.access_token)).status, 200);
+      const aGrants = (await call('GET', '/api/v1/grants', a.access_token)).body.grants.map((g) => g.id);
+      assert.ok(aGrants.length > 0);
       const aSessions = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
       const aAudit = (await call('GET', '/api/v1/audit', a.access_token)).body.entries.map((e) => e.id);
-      const secrets = [a.user.id, a.email, ...aSessions, ...aAudit];
-      const aIds = [a.user.id, ...aSessions, ...aAudit];
+      const secrets = [a.user.id, a.email, habit, log, 'secret habit of alice', 'secret note of alice', ...aGrants, ...aSessions, ...aAudit];
+      const aIds = [a.user.id, habit, log, ...aGrants, ...aSessions, ...aAudit];
+      // B has the same apps, so that B's calls reach the apps' code.
+      assert.equal((await call('POST', '/api/v1/apps/dashboard/install', b.access_token, {})).status, 201);
+      const catalog = (await call('GET', '/api/v1/apps', b.access_token)).body.apps;
+      const manifests = {};
+      for (const app of catalog) manifests[app.id] = (await call('GET', `/api/v1/apps/${app.id}`, b.access_token)).body.manifest;
 
       const doc = (await call('GET', '/api/v1/openapi.json')).body;
       const live = [];
@@ -77,12 +107,29 @@ for (const [backend, env] of backends) {
         const text = JSON.stringify(r.body);
         for (const s of secrets) if (text.includes(s)) leaks.push(`${route} answered ${r.status} with ${s}`);
       };
-      const order = (k) => ({ public: 0, scoped: 1, by_id: 2, last: 3 })[ROUTES[k]];
+      const order = (k) => ({ public: 0, scoped: 1, app: 2, by_id: 3, app_state: 4, last: 5 })[ROUTES[k]];
       for (const route of live.sort((x, y) => order(x) - order(y))) {
         const [method, path] = route.split(' ');
         const kind = ROUTES[route];
         const body = ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method) ? {} : undefined;
-        if (kind === 'by_id') {
+        if (kind === 'app' || kind === 'app_state') {
+          for (const app of Object.keys(manifests)) {
+            const m = manifests[app];
+            const paths = path.includes('{output}')
+              ? Object.keys(m.outputs ?? {}).map((o) => path.replace('{id}', app).replace('{output}', o))
+              : [path.replace('{id}', app)];
+            let bodies = [body];
+            if (path.endsWith('/action'))
+              bodies = Object.keys(m.actions ?? {}).flatMap((action) => aIds.map((id) => ({ action, params: { habit_id: id } })));
+            if (path.endsWith('/query'))
+              bodies = Object.keys(m.tables ?? {}).flatMap((table) => aIds.map((id) => ({ table, where: { id } })));
+            for (const p of paths) for (const bd of bodies) {
+              const r = await call(method, p, b.access_token, bd);
+              check(`${route} ${JSON.stringify(bd ?? {}).slice(0, 80)}`, r);
+              assert.ok(r.status < 500, `${route} answered ${r.status}: ${JSON.stringify(r.body)}`);
+            }
+          }
+        } else if (kind === 'by_id') {
           for (const id of aIds) {
             const r = await call(method, path.replace('{id}', id), b.access_token, body);
             check(route, r);
@@ -99,6 +146,13 @@ for (const [backend, env] of backends) {
       assert.equal(me.body.name, 'alice');
       const after = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
       assert.deepEqual(after, aSessions);
+      const streak = await call('POST', '/api/v1/apps/habit-tracker/action', a.access_token,
+        { action: 'calculate_streak', params: { habit_id: habit } });
+      assert.equal(streak.body.data.current, 1);
+      const grantsAfter = (await call('GET', '/api/v1/grants', a.access_token)).body.grants;
+      assert.deepEqual(grantsAfter.map((g) => [g.id, g.revoked_at]), aGrants.map((id) => [id, null]));
+      const names = (await call('POST', '/api/v1/apps/habit-tracker/query', a.access_token, { table: 'habits' })).body.items;
+      assert.deepEqual(names.map((h) => h.data.name), ['secret habit of alice']);
     } finally {
       await server.stop();
       server.cleanup();

@@ -1,6 +1,7 @@
 // Helpers for the black-box integration tests: start the real `krilin` binary on a free
 // port with a fresh data directory, talk to it over real sockets, stop it with signals.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -112,4 +113,23 @@ export function assertEnvelope(assert, body, code) {
   assert.equal(typeof body.error.message, 'string');
   assert.ok(body.error.message.length > 0);
   assert.equal(typeof body.error.retryable, 'boolean');
+}
+
+// A fresh database on the test cluster owned by a fresh ordinary role (LOGIN, not a
+// superuser, NOBYPASSRLS): how production should connect, so that row-level security
+// applies to the server itself. Answers {url, psql(sql) → stdout}.
+export function pgOrdinaryDatabase() {
+  const name = `krilin_app_${randomBytes(5).toString('hex')}`;
+  const psqlBin = process.env.KRILIN_TEST_PG_BIN ? `${process.env.KRILIN_TEST_PG_BIN}/psql` : 'psql';
+  const psql = (url, sql) => {
+    const r = spawnSync(psqlBin, [url, '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], { encoding: 'utf8', timeout: 30000 });
+    if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  psql(PG_URL, `CREATE ROLE ${name} LOGIN NOSUPERUSER NOBYPASSRLS`);
+  psql(PG_URL, `CREATE DATABASE ${name} OWNER ${name}`);
+  const u = new URL(PG_URL);
+  u.username = name;
+  u.pathname = `/${name}`;
+  return { url: u.toString(), psql: (sql) => psql(u.toString(), sql) };
 }
