@@ -121,6 +121,80 @@ const std::vector<Migration>& all() {
                 "ALTER TABLE audit_log ADD COLUMN app_id TEXT",
                 "CREATE INDEX audit_log_user_app ON audit_log (user_id, app_id, id)",
                 "ALTER TABLE users ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC'"}},
+      {.version = 7,
+       .name = "realtime",
+       .both = {// Streams: the per-(user, app, stream) sequence and the outbox, which doubles as the
+                // replay log for reconnecting clients (pruned after the retention window).
+                "CREATE TABLE stream_heads ("
+                " user_id TEXT NOT NULL,"
+                " app_id TEXT NOT NULL,"
+                " stream TEXT NOT NULL,"
+                " seq BIGINT NOT NULL,"
+                " PRIMARY KEY (user_id, app_id, stream))",
+                "CREATE TABLE stream_events ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL,"
+                " app_id TEXT NOT NULL,"
+                " stream TEXT NOT NULL,"
+                " seq BIGINT NOT NULL,"
+                " data TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL,"
+                " published_at BIGINT)",
+                "CREATE UNIQUE INDEX stream_events_seq ON stream_events (user_id, app_id, stream, seq)",
+                "CREATE INDEX stream_events_unpublished ON stream_events (id) WHERE published_at IS NULL",
+                "CREATE INDEX stream_events_created ON stream_events (created_at)",
+                "CREATE TABLE ws_tickets ("
+                " ticket_hash TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " expires_at BIGINT NOT NULL)",
+                // Notifications: stored per user, delivered at deliver_at, pushed live.
+                "CREATE TABLE notifications ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " app_id TEXT NOT NULL,"
+                " title TEXT NOT NULL,"
+                " body TEXT NOT NULL,"
+                " link TEXT,"
+                " priority TEXT NOT NULL,"
+                " deliver_at BIGINT NOT NULL,"
+                " delivered_at BIGINT,"
+                " read_at BIGINT,"
+                " created_at BIGINT NOT NULL)",
+                "CREATE INDEX notifications_user ON notifications (user_id, id)",
+                "CREATE INDEX notifications_due ON notifications (deliver_at) WHERE delivered_at IS NULL",
+                "CREATE TABLE notification_mutes ("
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " app_id TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL,"
+                " PRIMARY KEY (user_id, app_id))",
+                // Schedules: cron (in the user's time zone) or once; leased so that one instance runs each.
+                "CREATE TABLE schedules ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " app_id TEXT NOT NULL,"
+                " job TEXT NOT NULL,"
+                " cron TEXT,"
+                " run_at BIGINT,"
+                " time_zone TEXT NOT NULL,"
+                " payload TEXT NOT NULL,"
+                " missed_policy TEXT NOT NULL,"
+                " next_run_at BIGINT,"
+                " lease_owner TEXT,"
+                " lease_until BIGINT,"
+                " created_at BIGINT NOT NULL,"
+                " cancelled_at BIGINT)",
+                "CREATE INDEX schedules_due ON schedules (next_run_at) WHERE cancelled_at IS NULL",
+                "CREATE INDEX schedules_user ON schedules (user_id, app_id)",
+                "CREATE TABLE schedule_runs ("
+                " id TEXT PRIMARY KEY,"
+                " schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,"
+                " user_id TEXT NOT NULL,"
+                " scheduled_for BIGINT NOT NULL,"
+                " started_at BIGINT NOT NULL,"
+                " finished_at BIGINT,"
+                " status TEXT NOT NULL,"
+                " error TEXT)",
+                "CREATE INDEX schedule_runs_schedule ON schedule_runs (schedule_id, id)"}},
   };
   return list;
 }

@@ -18,7 +18,9 @@ timeval to_tv(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
 
-RedisReply convert(const redisReply* r) {
+}  // namespace
+
+RedisReply convert_reply(const redisReply* r) {
   RedisReply out;
   if (!r) return out;
   switch (r->type) {
@@ -28,12 +30,14 @@ RedisReply convert(const redisReply* r) {
     case REDIS_REPLY_ERROR: out.type = RedisReply::Type::error; out.str.assign(r->str, r->len); break;
     case REDIS_REPLY_ARRAY:
       out.type = RedisReply::Type::array;
-      for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+      for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert_reply(r->element[i]));
       break;
     default: break;
   }
   return out;
 }
+
+namespace {
 
 class Connection {
  public:
@@ -72,7 +76,7 @@ class Connection {
       void* raw = nullptr;
       if (redisGetReply(ctx_, &raw) != REDIS_OK) fail();
       auto* reply = static_cast<redisReply*>(raw);
-      out.push_back(convert(reply));
+      out.push_back(convert_reply(reply));
       freeReplyObject(reply);
     }
     return out;

@@ -5,8 +5,8 @@
 // Failures (unreachable, timeout, protocol error) throw unavailable `redis_unavailable`;
 // the broken connection is dropped and the next call makes a fresh one.
 //
-// (The event bus of issue 5 needs subscriptions, which call for hiredis's async API on the
-// io_context; request/answer commands like these do not.)
+// (The event bus's subscriptions use hiredis's async API on the io_context instead:
+// redis_bus.h.)
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -16,6 +16,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "krilin/sdk/result.h"
+
+struct redisReply;
 
 namespace krilin::core {
 class BlockingPool;
@@ -40,6 +42,8 @@ struct RedisEndpoint {
 };
 // redis://[:password@]host[:port][/db]
 Result<RedisEndpoint> parse_redis_url(const std::string& url);
+// hiredis's reply as a value (null → nil).
+RedisReply convert_reply(const ::redisReply* reply);
 
 class RedisClient {
  public:
