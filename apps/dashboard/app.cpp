@@ -56,11 +56,19 @@ awaitable<json::value> score_output(ActionContext& ctx) {
                          {"breakdown", std::move(breakdown)}};
 }
 
+// A habit was done or undone: the score moved; tell whoever follows it.
+awaitable<void> on_completion(ActionContext& ctx, const sdk::StreamEvent&) {
+  json::value score = co_await score_output(ctx);
+  co_await ctx.streams.publish("productivity_score", std::move(score));
+}
+
 }  // namespace
 
 std::shared_ptr<const sdk::App> make_app() {
   auto app = std::make_shared<sdk::App>("dashboard");
-  app->output("productivity_score", score_output);
+  app->output("productivity_score", score_output)
+      .stream("productivity_score")
+      .on_stream("habit-tracker", "completion_updates", on_completion);
   return app;
 }
 

@@ -188,6 +188,10 @@ awaitable<json::value> log_completion(ActionContext& ctx, json::object params) {
     log = co_await ctx.storage.insert("habit_logs", std::move(data));
   }
   auto st = co_await streak_of(ctx, h);
+  if (!already) {
+    json::object event{{"habit_id", h.id}, {"date", format_date(d)}, {"completed", true}, {"streak", streak_json(st)}};
+    co_await ctx.streams.publish("completion_updates", std::move(event));
+  }
   co_return json::object{{"log", log.to_json()}, {"streak", streak_json(st)}, {"already_logged", already}};
 }
 
@@ -198,6 +202,8 @@ awaitable<json::value> undo_completion(ActionContext& ctx, json::object params) 
   if (!existing) fail(ErrorKind::not_found, "completion_not_found", "The habit was not logged on " + format_date(d) + ".");
   co_await ctx.storage.remove("habit_logs", existing->id);
   auto st = co_await streak_of(ctx, h);
+  json::object event{{"habit_id", h.id}, {"date", format_date(d)}, {"completed", false}, {"streak", streak_json(st)}};
+  co_await ctx.streams.publish("completion_updates", std::move(event));
   co_return json::object{{"habit_id", h.id}, {"date", format_date(d)}, {"streak", streak_json(st)}};
 }
 
@@ -257,7 +263,8 @@ std::shared_ptr<const sdk::App> make_app() {
       .action("list_habits", list_habits)
       .action("calculate_streak", calculate_streak_action)
       .output("daily_streaks", daily_streaks)
-      .output("completion_rate", completion_rate);
+      .output("completion_rate", completion_rate)
+      .stream("completion_updates");
   return app;
 }
 

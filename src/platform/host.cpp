@@ -50,12 +50,12 @@ class RuntimeImpl final : public sdk::Runtime {
   const core::Clock& clock_;
 };
 
-// ctx.storage: this app's tables, this user's records, each call in its own transaction
-// scoped to the user (row-level security on PostgreSQL).
+// ctx.storage: this app's tables, this user's records — in the action's transaction, or
+// (read-only calls) each in a transaction of its own, scoped to the user either way.
 class StorageImpl final : public sdk::Storage {
  public:
-  StorageImpl(AppHost& host, const AppSpec& spec, std::string user_id)
-      : host_(host), spec_(spec), user_(std::move(user_id)) {}
+  StorageImpl(AppHost& host, const AppSpec& spec, std::string user_id, store::Transaction* tx = nullptr)
+      : host_(host), spec_(spec), user_(std::move(user_id)), tx_(tx) {}
 
   asio::awaitable<sdk::Page> query(json::object q) override {
     auto page = co_await page_of(q);
@@ -69,7 +69,7 @@ class StorageImpl final : public sdk::Storage {
     auto compiled = store::compile_query(q, spec_.tables, user_, host_.store().dialect());
     if (!compiled) throw Exception(compiled.error());
     store::Rows rows;
-    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+    co_await in_tx([&](store::Transaction& tx) -> asio::awaitable<void> {
       rows = co_await tx.query(compiled->sql, compiled->params);
     });
     co_return store::read_page(*compiled, rows);
@@ -78,7 +78,7 @@ class StorageImpl final : public sdk::Storage {
   asio::awaitable<std::optional<sdk::Record>> find_one(std::string table, std::string id) override {
     const auto& t = table_spec(table);
     std::optional<sdk::Record> out;
-    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+    co_await in_tx([&](store::Transaction& tx) -> asio::awaitable<void> {
       try {
         out = record_of(co_await store::Records(tx, t, user_).find(id));
       } catch (const Exception& e) {
@@ -92,7 +92,7 @@ class StorageImpl final : public sdk::Storage {
     const auto& t = table_spec(table);
     check(table, data);
     store::Record r;
-    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+    co_await in_tx([&](store::Transaction& tx) -> asio::awaitable<void> {
       r = co_await store::Records(tx, t, user_).insert(std::move(data), host_.clock().now_ms());
     });
     co_return record_of(r);
@@ -103,7 +103,7 @@ class StorageImpl final : public sdk::Storage {
     const auto& t = table_spec(table);
     check(table, data);
     store::Record r;
-    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+    co_await in_tx([&](store::Transaction& tx) -> asio::awaitable<void> {
       r = co_await store::Records(tx, t, user_).update(id, std::move(data), expected_version, host_.clock().now_ms());
     });
     co_return record_of(r);
@@ -111,7 +111,7 @@ class StorageImpl final : public sdk::Storage {
 
   asio::awaitable<void> remove(std::string table, std::string id, std::optional<std::int64_t> expected_version) override {
     const auto& t = table_spec(table);
-    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+    co_await in_tx([&](store::Transaction& tx) -> asio::awaitable<void> {
       co_await store::Records(tx, t, user_).remove(id, expected_version, host_.clock().now_ms());
     });
   }
@@ -122,7 +122,7 @@ class StorageImpl final : public sdk::Storage {
     auto compiled = store::compile_query(q, spec_.tables, user_, host_.store().dialect());
     if (!compiled) throw Exception(compiled.error());
     std::int64_t n = 0;
-    co_await store::as_user(host_.store(), user_, [&](store::Transaction& tx) -> asio::awaitable<void> {
+    co_await in_tx([&](store::Transaction& tx) -> asio::awaitable<void> {
       auto rows = co_await tx.query(compiled->count_sql, compiled->count_params);
       n = store::as_int(rows.rows.at(0).at(0));
     });
@@ -139,40 +139,73 @@ class StorageImpl final : public sdk::Storage {
     auto ok = spec_.schemas.at(table).validate(data);
     if (!ok) throw Exception(ok.error());
   }
+  asio::awaitable<void> in_tx(const std::function<asio::awaitable<void>(store::Transaction&)>& body) {
+    if (tx_) {
+      co_await body(*tx_);
+      co_return;
+    }
+    co_await store::as_user(host_.store(), user_, body);
+  }
 
   AppHost& host_;
   const AppSpec& spec_;
   std::string user_;
+  store::Transaction* tx_;
+};
+
+// ctx.streams: events into the outbox, in the action's transaction.
+class StreamsImpl final : public sdk::Streams {
+ public:
+  StreamsImpl(AppHost& host, const AppSpec& spec, std::string user_id, AppHost::Call& call)
+      : host_(host), spec_(spec), user_(std::move(user_id)), call_(call) {}
+
+  asio::awaitable<void> publish(std::string stream, json::value data) override {
+    auto it = spec_.stream_defs.find(stream);
+    if (it == spec_.stream_defs.end())
+      throw Exception(Error::invalid("unknown_stream", spec_.name + " declares no stream '" + stream.substr(0, 64) + "'."));
+    if (auto ok = it->second.schema->validate(data); !ok)
+      throw Exception(Error::invalid("invalid_event", stream + ": " + ok.error().message));
+    if (!call_.tx)
+      throw Exception(Error::invalid("read_only_call", "Outputs are read-only: publish from an action or a stream handler."));
+    co_await bus::append_event(*call_.tx, user_, spec_.id, stream, std::move(data), host_.clock().now_ms());
+    call_.published = true;
+  }
+
+ private:
+  AppHost& host_;
+  const AppSpec& spec_;
+  std::string user_;
+  AppHost::Call& call_;
 };
 
 class AppsImpl;
 
 class HandleImpl final : public sdk::AppHandle {
  public:
-  HandleImpl(AppHost& host, const AppHost::Active& consumer, const Caller& caller, std::string provider, int depth)
-      : host_(host), consumer_(consumer), caller_(caller), provider_(std::move(provider)), depth_(depth) {}
+  HandleImpl(AppHost& host, const AppHost::Active& consumer, AppHost::Call& call, std::string provider, int depth)
+      : host_(host), consumer_(consumer), call_(call), provider_(std::move(provider)), depth_(depth) {}
   asio::awaitable<json::value> get_output(std::string output) override {
-    co_return co_await host_.cross_read(consumer_, caller_, provider_, "output", output, {}, depth_);
+    co_return co_await host_.cross_read(consumer_, call_, provider_, "output", output, {}, depth_);
   }
   asio::awaitable<json::value> query(std::string action, json::object params) override {
-    co_return co_await host_.cross_read(consumer_, caller_, provider_, "action", action, std::move(params), depth_);
+    co_return co_await host_.cross_read(consumer_, call_, provider_, "action", action, std::move(params), depth_);
   }
 
  private:
   AppHost& host_;
   const AppHost::Active& consumer_;
-  const Caller& caller_;
+  AppHost::Call& call_;
   std::string provider_;
   int depth_;
 };
 
 class AppsImpl final : public sdk::Apps {
  public:
-  AppsImpl(AppHost& host, const AppHost::Active& self, const Caller& caller, int depth)
-      : host_(host), self_(self), caller_(caller), depth_(depth) {}
+  AppsImpl(AppHost& host, const AppHost::Active& self, AppHost::Call& call, int depth)
+      : host_(host), self_(self), call_(call), depth_(depth) {}
   asio::awaitable<bool> is_installed(std::string app_id) override {
     try {
-      co_await host_.require_active(self_.user.id, app_id);
+      co_await host_.require_active(call_.db(host_.store()), self_.user.id, app_id);
       co_return true;
     } catch (const Exception& e) {
       if (e.error().kind != ErrorKind::not_found && e.error().kind != ErrorKind::conflict) throw;
@@ -180,23 +213,25 @@ class AppsImpl final : public sdk::Apps {
     co_return false;
   }
   std::unique_ptr<sdk::AppHandle> get(std::string app_id) override {
-    return std::make_unique<HandleImpl>(host_, self_, caller_, std::move(app_id), depth_);
+    return std::make_unique<HandleImpl>(host_, self_, call_, std::move(app_id), depth_);
   }
 
  private:
   AppHost& host_;
   const AppHost::Active& self_;
-  const Caller& caller_;
+  AppHost::Call& call_;
   int depth_;
 };
 
 // Everything one handler call needs, alive for the call.
 struct CallContext {
-  CallContext(AppHost& host, const AppHost::Active& who, const Caller& caller, int depth)
-      : storage(host, *who.spec, who.user.id), apps(host, who, caller, depth), runtime(host.clock()),
-        ctx{who.user, who.spec->id, storage, apps, runtime} {}
+  CallContext(AppHost& host, const AppHost::Active& who, AppHost::Call& call, int depth)
+      : storage(host, *who.spec, who.user.id, call.tx), apps(host, who, call, depth),
+        streams(host, *who.spec, who.user.id, call), runtime(host.clock()),
+        ctx{who.user, who.spec->id, storage, apps, streams, runtime} {}
   StorageImpl storage;
   AppsImpl apps;
+  StreamsImpl streams;
   RuntimeImpl runtime;
   sdk::ActionContext ctx;
 };
@@ -218,6 +253,16 @@ std::vector<std::string> AppHost::binding_problems(const AppSpec& spec, const sd
     if (!code.contains(s)) out.push_back(spec.id + ": stream '" + s + "' is declared but the app does not publish it");
   for (const auto& s : code)
     if (!declared.contains(s)) out.push_back(spec.id + ": stream '" + s + "' is published but not declared");
+  std::set<std::pair<std::string, std::string>> used, handled;
+  for (const auto& d : spec.dependencies)
+    for (const auto& st : d.streams) used.insert({d.app, st});
+  for (const auto& [key, _] : app.stream_handlers()) handled.insert(key);
+  for (const auto& [a, st] : used)
+    if (!handled.contains({a, st}))
+      out.push_back(spec.id + ": uses stream '" + st + "' of " + a + " but registers no handler for it");
+  for (const auto& [a, st] : handled)
+    if (!used.contains({a, st}))
+      out.push_back(spec.id + ": handles stream '" + st + "' of " + a + " without declaring it in dependencies");
   return out;
 }
 
@@ -243,11 +288,12 @@ AppHost::AppHost(store::Store& store, const kernel::registry::Catalog& catalog, 
   }
 }
 
-asio::awaitable<AppHost::Active> AppHost::require_active(const std::string& user_id, const std::string& app_id) {
+asio::awaitable<AppHost::Active> AppHost::require_active(store::Executor& db, const std::string& user_id,
+                                                         const std::string& app_id) {
   const AppSpec* spec = catalog_.find(app_id);
   if (!spec) throw Exception(Error::not_found("unknown_app", "There is no app '" + app_id.substr(0, 64) + "'."));
   store::Params p{text(user_id), text(app_id)};
-  auto rows = co_await store_.query(
+  auto rows = co_await db.query(
       "SELECT u.time_zone, i.enabled FROM users u LEFT JOIN installed_apps i ON i.user_id = u.id AND i.app_id = $2 "
       "WHERE u.id = $1",
       std::move(p));
@@ -264,7 +310,7 @@ asio::awaitable<AppHost::Active> AppHost::require_active(const std::string& user
   co_return Active{sdk::User{user_id, store::as_text(rows.rows[0][0])}, spec, apps_.at(app_id).get()};
 }
 
-asio::awaitable<json::value> AppHost::run_action(const Active& who, const Caller& caller, const ActionDef& def,
+asio::awaitable<json::value> AppHost::run_action(const Active& who, Call& call, const ActionDef& def,
                                                  json::object params, int depth) {
   auto valid = def.params->validate(params);
   if (!valid) {
@@ -273,20 +319,19 @@ asio::awaitable<json::value> AppHost::run_action(const Active& who, const Caller
     e.message = def.name + ": " + e.message;
     rethrow_with_app(Exception(std::move(e)), who.spec->id);
   }
-  CallContext call(*this, who, caller, depth);
+  CallContext context(*this, who, call, depth);
   try {
-    co_return co_await who.app->actions().at(def.name)(call.ctx, std::move(params));
+    co_return co_await who.app->actions().at(def.name)(context.ctx, std::move(params));
   } catch (const Exception& e) {
     rethrow_with_app(e, who.spec->id);
   }
 }
 
-asio::awaitable<json::value> AppHost::run_output(const Active& who, const Caller& caller, const OutputDef& def,
-                                                 int depth) {
-  CallContext call(*this, who, caller, depth);
+asio::awaitable<json::value> AppHost::run_output(const Active& who, Call& call, const OutputDef& def, int depth) {
+  CallContext context(*this, who, call, depth);
   json::value out;
   try {
-    out = co_await who.app->outputs().at(def.name)(call.ctx);
+    out = co_await who.app->outputs().at(def.name)(context.ctx);
   } catch (const Exception& e) {
     rethrow_with_app(e, who.spec->id);
   }
@@ -299,20 +344,49 @@ asio::awaitable<json::value> AppHost::run_output(const Active& who, const Caller
   co_return out;
 }
 
+asio::awaitable<void> AppHost::finish(Call& call) {
+  for (auto& [action, detail] : call.audits) {
+    try {
+      co_await grants_.audit(call.caller.user_id, std::string(detail.at("consumer").as_string()), action, detail,
+                             call.caller.address);
+    } catch (const std::exception& e) {
+      core::log_event(spdlog::level::err, "audit write failed", {{"action", action}, {"error", e.what()}});
+    }
+  }
+  call.audits.clear();
+  if (call.published && outbox_) outbox_->notify();
+}
+
 asio::awaitable<json::value> AppHost::action(const Caller& caller, const std::string& app_id, const std::string& action,
                                              json::object params) {
-  auto who = co_await require_active(caller.user_id, app_id);
+  auto who = co_await require_active(store_, caller.user_id, app_id);
   auto it = who.spec->actions.find(action);
   if (it == who.spec->actions.end()) {
     Error e = Error::not_found("unknown_action", who.spec->name + " has no action '" + action.substr(0, 64) + "'.");
     e.app_id = app_id;
     throw Exception(std::move(e));
   }
-  co_return co_await run_action(who, caller, it->second, std::move(params), 0);
+  Call call{caller};
+  json::value out;
+  std::exception_ptr failed;
+  try {
+    co_await store::as_user(store_, caller.user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      call.tx = &tx;
+      out = co_await run_action(who, call, it->second, std::move(params), 0);
+      call.tx = nullptr;
+    });
+  } catch (...) {
+    failed = std::current_exception();
+    call.published = false;  // rolled back
+  }
+  call.tx = nullptr;
+  co_await finish(call);
+  if (failed) std::rethrow_exception(failed);
+  co_return out;
 }
 
 asio::awaitable<json::object> AppHost::query(const Caller& caller, const std::string& app_id, const json::value& query) {
-  auto who = co_await require_active(caller.user_id, app_id);
+  auto who = co_await require_active(store_, caller.user_id, app_id);
   StorageImpl storage(*this, *who.spec, caller.user_id);
   try {
     auto page = co_await storage.page_of(query);
@@ -324,27 +398,94 @@ asio::awaitable<json::object> AppHost::query(const Caller& caller, const std::st
 }
 
 asio::awaitable<json::value> AppHost::output(const Caller& caller, const std::string& app_id, const std::string& output) {
-  auto who = co_await require_active(caller.user_id, app_id);
+  auto who = co_await require_active(store_, caller.user_id, app_id);
   auto it = who.spec->outputs.find(output);
   if (it == who.spec->outputs.end()) {
     Error e = Error::not_found("unknown_output", who.spec->name + " has no output '" + output.substr(0, 64) + "'.");
     e.app_id = app_id;
     throw Exception(std::move(e));
   }
-  co_return co_await run_output(who, caller, it->second, 0);
+  Call call{caller};
+  json::value out;
+  std::exception_ptr failed;
+  try {
+    out = co_await run_output(who, call, it->second, 0);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  co_await finish(call);
+  if (failed) std::rethrow_exception(failed);
+  co_return out;
 }
 
-asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, const Caller& caller,
-                                                 const std::string& provider_id, const std::string& kind,
-                                                 const std::string& name, json::object params, int depth) {
+asio::awaitable<void> AppHost::on_event(const bus::Event& event) {
+  for (const auto& [consumer_id, app] : apps_) {
+    auto handler = app->stream_handlers().find({event.app_id, event.stream});
+    if (handler == app->stream_handlers().end()) continue;
+    const AppSpec* consumer = catalog_.find(consumer_id);
+    const AppSpec* provider = catalog_.find(event.app_id);
+    if (!consumer || !provider) continue;
+    Call call{Caller{event.user_id, "stream"}};
+    std::exception_ptr failed;
+    try {
+      co_await store::as_user(store_, event.user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
+        call.tx = &tx;
+        std::optional<Active> who;
+        try {
+          who = co_await require_active(tx, event.user_id, consumer_id);
+        } catch (const Exception&) {
+          co_return;  // not installed or disabled for this user: nothing to deliver
+        }
+        json::object detail{{"consumer", consumer_id}, {"provider", event.app_id}, {"kind", "stream"},
+                            {"name", event.stream}, {"seq", event.seq}};
+        const auto& def = provider->stream_defs.at(event.stream);
+        if (def.access == Access::requires_permission) {
+          auto state = co_await kernel::grants::Grants::state(tx, event.user_id, consumer_id, event.app_id, "stream",
+                                                               event.stream);
+          if (state != GrantState::granted) {
+            detail["allowed"] = false;
+            detail["reason"] = state == GrantState::revoked ? "grant_revoked" : "not_granted";
+            call.audits.emplace_back("app.stream_denied", std::move(detail));
+            co_return;
+          }
+        }
+        detail["allowed"] = true;
+        call.audits.emplace_back("app.stream", std::move(detail));
+        CallContext context(*this, *who, call, 0);
+        sdk::StreamEvent se{event.app_id, event.stream, event.seq, event.data};
+        co_await handler->second(context.ctx, se);
+      });
+    } catch (...) {
+      failed = std::current_exception();
+      call.published = false;
+    }
+    call.tx = nullptr;
+    co_await finish(call);
+    if (failed) {
+      try {
+        std::rethrow_exception(failed);
+      } catch (const std::exception& e) {
+        const auto* ke = dynamic_cast<const Exception*>(&e);
+        core::log_event(spdlog::level::warn, "stream handler failed",
+                        {{"app", consumer_id}, {"stream", event.app_id + "/" + event.stream}, {"seq", event.seq},
+                         {"error", ke ? ke->error().message : std::string(e.what())}});
+      }
+    }
+  }
+}
+
+asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, Call& call, const std::string& provider_id,
+                                                 const std::string& kind, const std::string& name, json::object params,
+                                                 int depth) {
   const std::string& user = consumer.user.id;
   json::object detail{{"consumer", consumer.spec->id}, {"provider", provider_id}, {"kind", kind}, {"name", name}};
   auto deny = [&](Error e) -> asio::awaitable<json::value> {
     detail["allowed"] = false;
     detail["reason"] = e.code;
-    co_await grants_.audit(user, consumer.spec->id, "app.read_denied", detail, caller.address);
+    call.audits.emplace_back("app.read_denied", detail);
     e.app_id = consumer.spec->id;
     throw Exception(std::move(e));
+    co_return nullptr;
   };
   if (depth + 1 > kMaxDepth)
     co_return co_await deny(Error::conflict("call_depth_exceeded", "Apps called each other more than " +
@@ -358,7 +499,7 @@ asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, const C
   std::optional<Active> provider;
   std::optional<Error> unavailable;
   try {
-    provider = co_await require_active(user, provider_id);
+    provider = co_await require_active(call.db(store_), user, provider_id);
   } catch (const Exception& e) {
     unavailable = e.error();
   }
@@ -373,7 +514,7 @@ asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, const C
     action = &provider->spec->actions.at(name);
   }
   if (needs_grant) {
-    auto state = co_await grants_.state(user, consumer.spec->id, provider_id, kind, name);
+    auto state = co_await kernel::grants::Grants::state(call.db(store_), user, consumer.spec->id, provider_id, kind, name);
     if (state == GrantState::revoked)
       co_return co_await deny(Error::forbidden("grant_revoked", "You revoked " + consumer.spec->name + "'s access to " +
                                                                     name + " of " + provider->spec->name + "."));
@@ -382,9 +523,9 @@ asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, const C
                                                                   provider->spec->name + "."));
   }
   detail["allowed"] = true;
-  co_await grants_.audit(user, consumer.spec->id, "app.read", detail, caller.address);
-  if (output) co_return co_await run_output(*provider, caller, *output, depth + 1);
-  co_return co_await run_action(*provider, caller, *action, std::move(params), depth + 1);
+  call.audits.emplace_back("app.read", std::move(detail));
+  if (output) co_return co_await run_output(*provider, call, *output, depth + 1);
+  co_return co_await run_action(*provider, call, *action, std::move(params), depth + 1);
 }
 
 }  // namespace krilin::platform

@@ -15,6 +15,18 @@
 // grant is live (403 grant_revoked / not_granted). Each one, allowed or denied, is written
 // to the audit log. Calls nest at most kMaxDepth deep.
 //
+// Transactions: an action runs in one transaction scoped to the caller (on PostgreSQL the
+// setting the row-level-security policies read): its writes, the writes of any app it
+// reaches through ctx.apps, and its stream events (the outbox) commit together or not at
+// all. Outputs and queries are read-only and run without one. Audit entries of a call are
+// written after it, whether it committed or not, so that a denied read stays recorded.
+//
+// Streams: ctx.streams.publish appends to the outbox; after the commit the host wakes the
+// outbox dispatcher, whose hook (on_event) runs the stream handlers apps registered with
+// App::on_stream — per event, for the event's user, only while the consumer is installed
+// and enabled, declared the stream in its dependencies and (for requires_permission
+// streams) holds the grant; each delivery is audited.
+//
 // Thread-safe: the host holds no per-call state.
 #include <map>
 #include <memory>
@@ -22,6 +34,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "bus/bus.h"
+#include "bus/outbox.h"
 #include "core/clock.h"
 #include "kernel/grants/grants.h"
 #include "kernel/registry/catalog.h"
@@ -56,6 +70,11 @@ class AppHost {
   // The caller reading one of an app's outputs directly (their own data: no grant).
   asio::awaitable<json::value> output(const Caller& caller, const std::string& app_id, const std::string& output);
 
+  // Before serving: the outbox to wake after commits that published events.
+  void set_outbox(bus::Outbox* outbox) { outbox_ = outbox; }
+  // The outbox dispatcher's hook: runs the stream handlers subscribed to the event.
+  asio::awaitable<void> on_event(const bus::Event& event);
+
   // What differs between a manifest and its code (empty: nothing).
   static std::vector<std::string> binding_problems(const kernel::registry::AppSpec& spec, const sdk::App& app);
 
@@ -65,12 +84,21 @@ class AppHost {
     const kernel::registry::AppSpec* spec;
     const sdk::App* app;
   };
-  asio::awaitable<Active> require_active(const std::string& user_id, const std::string& app_id);
-  asio::awaitable<json::value> run_action(const Active& who, const Caller& caller, const kernel::registry::ActionDef& def,
+  // What one top-level call gathers on its way: audit entries to write after it, and
+  // whether it published (so the outbox is woken after the commit).
+  struct Call {
+    Caller caller;
+    store::Transaction* tx = nullptr;  // the action's transaction; null for read-only calls
+    std::vector<std::pair<std::string, json::object>> audits;  // (action, detail), consumer in detail
+    bool published = false;
+    store::Executor& db(store::Store& s) const { return tx ? static_cast<store::Executor&>(*tx) : s; }
+  };
+  asio::awaitable<Active> require_active(store::Executor& db, const std::string& user_id, const std::string& app_id);
+  asio::awaitable<json::value> run_action(const Active& who, Call& call, const kernel::registry::ActionDef& def,
                                           json::object params, int depth);
-  asio::awaitable<json::value> run_output(const Active& who, const Caller& caller, const kernel::registry::OutputDef& def,
+  asio::awaitable<json::value> run_output(const Active& who, Call& call, const kernel::registry::OutputDef& def,
                                           int depth);
-  asio::awaitable<json::value> cross_read(const Active& consumer, const Caller& caller, const std::string& provider,
+  asio::awaitable<json::value> cross_read(const Active& consumer, Call& call, const std::string& provider,
                                           const std::string& kind, const std::string& name, json::object params,
                                           int depth);
   store::Store& store() { return store_; }
@@ -79,8 +107,11 @@ class AppHost {
  private:
   store::Store& store_;
   const kernel::registry::Catalog& catalog_;
+  asio::awaitable<void> finish(Call& call);
+
   kernel::grants::Grants& grants_;
   const core::Clock& clock_;
+  bus::Outbox* outbox_ = nullptr;
   std::map<std::string, std::shared_ptr<const sdk::App>> apps_;
 };
 

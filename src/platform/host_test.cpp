@@ -14,6 +14,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "all_apps.h"
+#include "bus/outbox.h"
 #include "core/blocking_pool.h"
 #include "core/ids.h"
 #include "kernel/registry/installer.h"
@@ -108,8 +109,10 @@ TEST_F(HostTest, InstallingTheDashboardInstallsHabitTrackerFirstAndGrantsWhatThe
   EXPECT_TRUE(worded);
   run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
   auto grants = run(grants_->list(alice_.user_id));
-  ASSERT_EQ(grants.size(), 1u);  // completion_rate needs permission; daily_streaks is any_app
+  // completion_rate and the completion_updates stream need permission; daily_streaks is any_app.
+  ASSERT_EQ(grants.size(), 2u);
   EXPECT_EQ(grants[0].name, "completion_rate");
+  EXPECT_EQ(grants[1].name, "completion_updates");
   EXPECT_EQ(run(installer_->installed(alice_.user_id)).size(), 2u);
   EXPECT_TRUE(run(installer_->installed(bob_.user_id)).empty());
 }
@@ -205,6 +208,45 @@ TEST_F(HostTest, TimeZonesDecideWhatTodayIs) {
   auto h = act(alice_, "habit-tracker", "create_habit", {{"name", "Stretch"}});
   auto logged = act(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}});
   EXPECT_EQ(logged.at("log").at("data").at("date"), "2026-01-01");
+}
+
+TEST_F(HostTest, ACompletionStreamsToTheDashboardWhichPublishesTheNewScore) {
+  auto bus = bus::make_local_bus();
+  std::vector<bus::Event> seen;
+  bus->subscribe([&](const bus::Event& e) { seen.push_back(e); });
+  bus::Outbox outbox(*store_, *bus, clock_);
+  host_->set_outbox(&outbox);
+  outbox.on_dispatched([&](const bus::Event& e) -> awaitable<void> { co_await host_->on_event(e); });
+  run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
+  auto h = act(alice_, "habit-tracker", "create_habit", {{"name", "Swim"}});
+  act(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}});
+  act(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}});  // already logged: no second event
+  EXPECT_EQ(run(outbox.dispatch_once()), 1u);  // completion_updates; its handler queues the score
+  EXPECT_EQ(run(outbox.dispatch_once()), 1u);  // productivity_score
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].app_id, "habit-tracker");
+  EXPECT_EQ(seen[0].stream, "completion_updates");
+  EXPECT_EQ(seen[0].seq, 1);
+  EXPECT_EQ(seen[1].app_id, "dashboard");
+  EXPECT_EQ(seen[1].stream, "productivity_score");
+  EXPECT_EQ(seen[1].data.at("score").as_int64(), 74);
+  EXPECT_EQ(seen[1].user_id, alice_.user_id);
+
+  // A failing action publishes nothing (its transaction rolled back).
+  EXPECT_EQ(act_error(alice_, "habit-tracker", "log_completion", {{"habit_id", h.at("id")}, {"date", "2999-01-01"}}).code,
+            "date_in_future");
+  EXPECT_EQ(run(outbox.dispatch_once()), 0u);
+
+  // With the stream grant revoked, the dashboard hears nothing, and the refusal is audited.
+  for (const auto& g : run(grants_->list(alice_.user_id)))
+    if (g.kind == "stream") run(grants_->revoke(alice_.user_id, g.id));
+  act(alice_, "habit-tracker", "undo_completion", {{"habit_id", h.at("id")}});
+  EXPECT_EQ(run(outbox.dispatch_once()), 1u);
+  EXPECT_EQ(run(outbox.dispatch_once()), 0u);
+  auto page = run(grants_->audit_page(alice_.user_id, {.app = std::string("dashboard")}));
+  bool denied = false;
+  for (const auto& e : page.entries) denied = denied || e.at("action") == "app.stream_denied";
+  EXPECT_TRUE(denied);
 }
 
 TEST_F(HostTest, TheBindingCheckNamesWhatCodeAndManifestDisagreeOn) {

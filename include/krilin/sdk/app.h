@@ -12,8 +12,8 @@
 // expected failure by throwing krilin::Exception(Error{…}); the platform adds the app's id
 // to the error envelope. Handlers are coroutines and must not block.
 //
-// Later issues add streams, notifications, files, schedule, ai and integrations to the
-// same context.
+// Later issues add notifications, files, schedule, ai and integrations to the same
+// context.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -98,6 +98,25 @@ class Apps {
   virtual std::unique_ptr<AppHandle> get(std::string app_id) = 0;
 };
 
+// This app's streams (declared in its manifest): publish() appends an event to the
+// outbox in the same transaction as the action's writes, so it leaves only if they commit;
+// subscribers (browsers on /ws, other apps' stream handlers) get it at least once, in
+// order. invalid_input `unknown_stream` / `invalid_event` for an undeclared stream or data
+// failing the stream's schema. Outputs are read-only: publishing from one is refused.
+class Streams {
+ public:
+  virtual ~Streams() = default;
+  virtual asio::awaitable<void> publish(std::string stream, json::value data) = 0;
+};
+
+// An event of another app's stream, as a stream handler receives it.
+struct StreamEvent {
+  std::string app_id;  // the publisher
+  std::string stream;
+  std::int64_t seq = 0;
+  json::value data;
+};
+
 // What the platform gives the context besides its services.
 class Runtime {
  public:
@@ -113,6 +132,7 @@ struct ActionContext {
   const std::string& app_id;
   Storage& storage;
   Apps& apps;
+  Streams& streams;
   Runtime& runtime;
 
   std::string new_id() const { return runtime.new_id(); }
@@ -122,6 +142,9 @@ struct ActionContext {
 
 using ActionHandler = std::function<asio::awaitable<json::value>(ActionContext& ctx, json::object params)>;
 using OutputProducer = std::function<asio::awaitable<json::value>(ActionContext& ctx)>;
+// Runs once per event (at least once), in a transaction of its own, with a context for the
+// event's user — only while this app is installed and enabled and its grant holds.
+using StreamHandler = std::function<asio::awaitable<void>(ActionContext& ctx, const StreamEvent& event)>;
 
 // An app's code: its id and its handlers, registered once at start (apps/all_apps.cpp).
 class App {
@@ -136,9 +159,15 @@ class App {
     outputs_[std::move(name)] = std::move(producer);
     return *this;
   }
-  // A stream this app publishes (publishing itself arrives with the event bus).
+  // A stream this app publishes (through ctx.streams).
   App& stream(std::string name) {
     streams_.push_back(std::move(name));
+    return *this;
+  }
+  // Subscribes, at start, to another app's stream (declared in the manifest's
+  // dependencies[].uses.streams).
+  App& on_stream(std::string app_id, std::string stream, StreamHandler handler) {
+    stream_handlers_[{std::move(app_id), std::move(stream)}] = std::move(handler);
     return *this;
   }
 
@@ -146,12 +175,16 @@ class App {
   const std::map<std::string, ActionHandler>& actions() const { return actions_; }
   const std::map<std::string, OutputProducer>& outputs() const { return outputs_; }
   const std::vector<std::string>& streams() const { return streams_; }
+  const std::map<std::pair<std::string, std::string>, StreamHandler>& stream_handlers() const {
+    return stream_handlers_;
+  }
 
  private:
   std::string id_;
   std::map<std::string, ActionHandler> actions_;
   std::map<std::string, OutputProducer> outputs_;
   std::vector<std::string> streams_;
+  std::map<std::pair<std::string, std::string>, StreamHandler> stream_handlers_;
 };
 
 // An app as the platform receives it: its manifest (JSON text) and its code.

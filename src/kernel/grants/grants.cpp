@@ -61,8 +61,13 @@ asio::awaitable<std::vector<Grant>> Grants::list(const std::string& user_id) {
 
 asio::awaitable<GrantState> Grants::state(const std::string& user_id, const std::string& consumer,
                                           const std::string& provider, const std::string& kind, const std::string& name) {
+  co_return co_await state(store_, user_id, consumer, provider, kind, name);
+}
+
+asio::awaitable<GrantState> Grants::state(store::Executor& ex, const std::string& user_id, const std::string& consumer,
+                                          const std::string& provider, const std::string& kind, const std::string& name) {
   store::Params p{text(user_id), text(consumer), text(provider), text(kind), text(name)};
-  auto rows = co_await store_.query(
+  auto rows = co_await ex.query(
       "SELECT MIN(CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END) AS s FROM app_grants "
       "WHERE user_id = $1 AND consumer = $2 AND provider = $3 AND kind = $4 AND name = $5",
       std::move(p));

@@ -60,6 +60,9 @@ class Grants {
   asio::awaitable<std::vector<Grant>> list(const std::string& user_id);
   asio::awaitable<GrantState> state(const std::string& user_id, const std::string& consumer, const std::string& provider,
                                     const std::string& kind, const std::string& name);
+  // The same, read through `ex` (a transaction in progress).
+  static asio::awaitable<GrantState> state(store::Executor& ex, const std::string& user_id, const std::string& consumer,
+                                           const std::string& provider, const std::string& kind, const std::string& name);
   // Revokes one live grant of the user; not_found `grant_not_found` for another user's id,
   // an unknown one, or one already revoked. Returns the revoked grant.
   asio::awaitable<Grant> revoke(const std::string& user_id, const std::string& grant_id);

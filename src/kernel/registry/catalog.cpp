@@ -57,6 +57,15 @@ AppSpec spec_of(Manifest m) {
       a.outputs.emplace(od.name, std::move(od));
     }
   a.streams = m.streams;
+  if (const json::value* streams = doc.if_contains("streams"))
+    for (const auto& [name, def] : streams->as_object()) {
+      const json::object& d = def.as_object();
+      StreamDef sd{std::string(name), str(d, "description"), str(d, "label")};
+      if (sd.label.empty()) sd.label = sd.name;
+      sd.access = str(d, "access") == "any_app" ? Access::any_app : Access::requires_permission;
+      sd.schema = std::make_shared<const http::CompiledSchema>(http::compile_schema(d.at("schema")).value());
+      a.stream_defs.emplace(sd.name, std::move(sd));
+    }
   if (const json::value* deps = doc.if_contains("dependencies"))
     if (const json::value* apps = deps->as_object().if_contains("apps"))
       for (const auto& d : apps->as_array()) {

@@ -36,6 +36,12 @@ struct OutputDef {
   std::shared_ptr<const http::CompiledSchema> schema;  // what every answer must match
 };
 
+struct StreamDef {
+  std::string name, description, label;
+  Access access = Access::requires_permission;
+  std::shared_ptr<const http::CompiledSchema> schema;  // what every event must match
+};
+
 // One dependency of an app, with what it reads of the provider.
 struct Dependency {
   std::string app, range, purpose;
@@ -52,6 +58,7 @@ struct AppSpec {
   std::map<std::string, ActionDef> actions;
   std::map<std::string, OutputDef> outputs;
   std::vector<std::string> streams;
+  std::map<std::string, StreamDef> stream_defs;
   std::vector<Dependency> dependencies;
   json::value manifest;
 

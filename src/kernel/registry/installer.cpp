@@ -39,7 +39,12 @@ void add_permissions(const AppSpec& consumer, const AppSpec& provider, std::vect
     if (it == provider.outputs.end()) continue;
     add("output", o, it->second.access == Access::requires_permission, "Read " + it->second.label + " from " + provider.name);
   }
-  for (const auto& s : d->streams) add("stream", s, true, "Receive live " + s + " updates from " + provider.name);
+  for (const auto& s : d->streams) {
+    auto it = provider.stream_defs.find(s);
+    if (it == provider.stream_defs.end()) continue;
+    add("stream", s, it->second.access == Access::requires_permission,
+        "Follow " + it->second.label + " from " + provider.name + " as they happen");
+  }
   for (const auto& a : d->actions) {
     auto it = provider.actions.find(a);
     std::string what = it == provider.actions.end() ? a : it->second.description;
