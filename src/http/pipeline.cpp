@@ -26,9 +26,10 @@ asio::awaitable<std::optional<Response>> prepare(Request& request, const Router&
                                                  const Authenticator& authenticate) {
   const Route& route = *request.route;
   if (route.auth_required) {
-    if (!authenticate)
+    const Authenticator& who = route.authenticate ? route.authenticate : authenticate;
+    if (!who)
       co_return Response::error({ErrorKind::unauthenticated, "unauthenticated", "Sign in to use this."});
-    auto principal = co_await authenticate(request);
+    auto principal = co_await who(request);
     if (!principal) co_return Response::error(principal.error());
     request.principal = std::move(principal.value());
   }

@@ -83,6 +83,9 @@ class WebSocket {
 
 using WebSocketHandler = std::function<asio::awaitable<void>(WebSocket&)>;
 
+// Fills Request::principal for routes that need a signed-in user, or says why not (401).
+using Authenticator = std::function<asio::awaitable<Result<std::any>>(Request&)>;
+
 // One entry of the route table. The table is data: OpenAPI is generated from it and the
 // body is validated against request_schema before the handler runs.
 struct Route {
@@ -98,9 +101,9 @@ struct Route {
   Handler handler;
   WebSocketHandler ws;     // set for WebSocket routes (GET + Upgrade)
   bool no_body = false;    // a POST/PUT/PATCH that deliberately takes no body
+  // With auth_required: this route's own way of knowing the caller (e.g. a WebSocket
+  // ticket), instead of the server's bearer authenticator.
+  Authenticator authenticate;
 };
-
-// Fills Request::principal for routes that need a signed-in user, or says why not (401).
-using Authenticator = std::function<asio::awaitable<Result<std::any>>(Request&)>;
 
 }  // namespace krilin::http

@@ -32,6 +32,8 @@ const ROUTES = {
   'GET /api/v1/admin/users': 'scoped',
   'GET /api/v1/apps': 'scoped',
   'GET /api/v1/grants': 'scoped',
+  'POST /api/v1/ws-ticket': 'scoped',
+  'GET /ws': 'scoped',
   'GET /api/v1/apps/{id}': 'app',
   'GET /api/v1/apps/{id}/install-plan': 'app',
   'POST /api/v1/apps/{id}/query': 'app',

@@ -133,3 +133,57 @@ export function pgOrdinaryDatabase() {
   u.pathname = `/${name}`;
   return { url: u.toString(), psql: (sql) => psql(u.toString(), sql) };
 }
+
+// A WebSocket client for /ws (Node 20: scripts/test runs node with --experimental-websocket).
+// Opens with a fresh ticket; `next(pred, ms)` resolves with the first message (parsed) that
+// matches, in arrival order, or rejects after `ms`.
+export async function openSocket(baseUrl, token, { ticket } = {}) {
+  if (!ticket) {
+    const t = await getJson(`${baseUrl}/api/v1/ws-ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    if (t.status !== 201) throw new Error(`ws-ticket: ${t.status} ${JSON.stringify(t.body)}`);
+    ticket = t.body.ticket;
+  }
+  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws?ticket=${encodeURIComponent(ticket)}`);
+  const inbox = [];
+  const waiters = [];
+  let closed = null;
+  ws.addEventListener('message', (m) => {
+    inbox.push(JSON.parse(m.data));
+    for (const w of [...waiters]) w();
+  });
+  ws.addEventListener('close', (e) => { closed = { code: e.code, reason: e.reason }; for (const w of [...waiters]) w(); });
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve, { once: true });
+    ws.addEventListener('error', () => reject(new Error('websocket refused')), { once: true });
+  });
+  const socket = {
+    ws, ticket, inbox,
+    get closed() { return closed; },
+    send: (msg) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
+    next(pred = () => true, ms = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const i = inbox.findIndex(pred);
+          if (i >= 0) {
+            const [m] = inbox.splice(i, 1);
+            waiters.splice(waiters.indexOf(check), 1);
+            clearTimeout(timer);
+            resolve(m);
+          } else if (closed) {
+            waiters.splice(waiters.indexOf(check), 1);
+            clearTimeout(timer);
+            reject(new Error(`socket closed ${closed.code} ${closed.reason}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(check), 1);
+          reject(new Error(`no matching message in ${ms} ms; inbox: ${JSON.stringify(inbox)}`));
+        }, ms);
+        waiters.push(check);
+        check();
+      });
+    },
+    close() { ws.close(); },
+  };
+  return socket;
+}

@@ -1,0 +1,251 @@
+#include "platform/realtime.h"
+
+#include <map>
+
+#include <sodium.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "core/ids.h"
+#include "core/log.h"
+
+namespace krilin::platform {
+
+using store::text;
+using store::Value;
+
+namespace {
+
+std::string hash_ticket(const std::string& ticket) {
+  unsigned char out[crypto_generichash_BYTES];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(ticket.data()), ticket.size(), nullptr, 0);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : out) {
+    s += hex[c >> 4];
+    s += hex[c & 15];
+  }
+  return s;
+}
+
+std::string str(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+json::object error_message(std::string code, std::string message) {
+  return {{"type", "error"}, {"code", std::move(code)}, {"message", std::move(message)}};
+}
+
+}  // namespace
+
+struct Realtime::Session : std::enable_shared_from_this<Session> {
+  struct Sub {
+    std::int64_t last = 0;        // the last sequence number delivered
+    bool catching_up = true;      // replaying from the outbox: live events wait in `held`
+    std::map<std::int64_t, bus::Event> held;
+  };
+
+  Session(Realtime& rt, http::WebSocket& ws, std::string user, asio::any_io_executor ex)
+      : rt(rt), ws(ws), user(std::move(user)), ex(std::move(ex)) {}
+
+  Realtime& rt;
+  http::WebSocket& ws;
+  std::string user;
+  asio::any_io_executor ex;  // the connection's strand
+  bool alive = true;
+  std::map<std::pair<std::string, std::string>, Sub> subs;
+
+  void send(const json::object& msg) {
+    if (alive) ws.send(json::serialize(msg));
+  }
+
+  void send_event(const bus::Event& e) {
+    send({{"type", "event"}, {"app_id", e.app_id}, {"stream_id", e.stream}, {"seq", e.seq}, {"data", e.data}});
+  }
+
+  // A live event (on the strand).
+  void live(const bus::Event& e) {
+    auto it = subs.find({e.app_id, e.stream});
+    if (!alive || it == subs.end()) return;
+    Sub& s = it->second;
+    if (e.seq <= s.last) return;  // a duplicate
+    if (s.catching_up) {
+      s.held.emplace(e.seq, e);
+      return;
+    }
+    if (e.seq == s.last + 1) {
+      s.last = e.seq;
+      send_event(e);
+      return;
+    }
+    // A gap: something was lost between the outbox and here. Fill it from the outbox.
+    s.catching_up = true;
+    s.held.emplace(e.seq, e);
+    asio::co_spawn(ex, [self = shared_from_this(), key = it->first]() -> asio::awaitable<void> {
+      co_await self->catch_up(key, std::nullopt);
+    }, asio::detached);
+  }
+
+  // Replays from the outbox after `last` (or since_seq at subscription), then releases
+  // the held live events in order.
+  asio::awaitable<void> catch_up(std::pair<std::string, std::string> key, std::optional<std::int64_t> since) {
+    auto self = shared_from_this();
+    try {
+      for (;;) {
+        auto it = subs.find(key);
+        if (!alive || it == subs.end()) co_return;
+        const std::int64_t from = since.value_or(it->second.last);
+        auto r = co_await rt.outbox_.replay(user, key.first, key.second, from, rt.opt_.replay_page);
+        it = subs.find(key);  // the subscription may have gone while we waited
+        if (!alive || it == subs.end()) co_return;
+        Sub& s = it->second;
+        if (r.resync_required) {
+          send({{"type", "resync_required"}, {"app_id", key.first}, {"stream_id", key.second}, {"seq", r.head}});
+          s.last = r.head;
+          break;
+        }
+        for (const auto& e : r.events)
+          if (e.seq > s.last) {
+            s.last = e.seq;
+            send_event(e);
+          }
+        since.reset();
+        if (r.events.size() < rt.opt_.replay_page) break;
+      }
+    } catch (const std::exception& e) {
+      core::log_event(spdlog::level::warn, "stream replay failed", {{"error", e.what()}});
+    }
+    auto it = subs.find(key);
+    if (!alive || it == subs.end()) co_return;
+    Sub& s = it->second;
+    s.catching_up = false;
+    auto held = std::move(s.held);
+    s.held.clear();
+    for (auto& [seq, e] : held) live(e);
+  }
+
+  asio::awaitable<void> subscribe(const json::object& msg) {
+    const std::string app = str(msg, "app_id"), stream = str(msg, "stream_id");
+    const kernel::registry::AppSpec* spec = rt.catalog_.find(app);
+    if (!spec) co_return send(error_message("unknown_app", "There is no app '" + app.substr(0, 64) + "'."));
+    if (!spec->stream_defs.contains(stream))
+      co_return send(error_message("unknown_stream", spec->name + " has no stream '" + stream.substr(0, 64) + "'."));
+    std::optional<std::int64_t> since;
+    if (const json::value* v = msg.if_contains("since_seq"); v && !v->is_null()) {
+      if (!v->is_int64() || v->as_int64() < 0)
+        co_return send(error_message("invalid_message", "since_seq is a sequence number (a whole number ≥ 0)."));
+      since = v->as_int64();
+    }
+    std::pair<std::string, std::string> key{app, stream};
+    if (!subs.contains(key) && subs.size() >= rt.opt_.max_subscriptions)
+      co_return send(error_message("too_many_subscriptions",
+                                   "A socket carries at most " + std::to_string(rt.opt_.max_subscriptions) + " subscriptions."));
+    store::Params p{text(user), text(app)};
+    auto rows = co_await rt.store_.query("SELECT enabled FROM installed_apps WHERE user_id = $1 AND app_id = $2", std::move(p));
+    if (rows.empty()) co_return send(error_message("app_not_installed", spec->name + " is not installed."));
+    if (!store::as_bool(rows.rows[0][0])) co_return send(error_message("app_disabled", spec->name + " is disabled."));
+    // Registered before reading the head: whatever is published from now on is held.
+    subs[key] = Sub{};
+    const std::int64_t head = co_await rt.outbox_.head(user, app, stream);
+    auto it = subs.find(key);
+    if (it == subs.end()) co_return;
+    send({{"type", "subscribed"}, {"app_id", app}, {"stream_id", stream}, {"seq", head}});
+    // Without since_seq: from now on. With it: what was missed first (a since_seq ahead of
+    // the head is answered resync_required by the replay).
+    const std::int64_t from = since.value_or(head);
+    it->second.last = std::min(from, head);
+    co_await catch_up(key, from);
+  }
+
+  asio::awaitable<void> handle(const std::string& text) {
+    boost::system::error_code ec;
+    json::parse_options po;
+    po.max_depth = 16;
+    json::value v = json::parse(text, ec, {}, po);
+    if (ec || !v.is_object()) co_return send(error_message("invalid_message", "Messages are JSON objects with a \"type\"."));
+    const json::object& msg = v.as_object();
+    const std::string type = str(msg, "type");
+    if (type == "subscribe") co_return co_await subscribe(msg);
+    if (type == "unsubscribe") {
+      std::pair<std::string, std::string> key{str(msg, "app_id"), str(msg, "stream_id")};
+      subs.erase(key);
+      co_return send({{"type", "unsubscribed"}, {"app_id", key.first}, {"stream_id", key.second}});
+    }
+    if (type == "ping") co_return send({{"type", "pong"}, {"t", rt.clock_.now_ms()}});
+    send(error_message("unknown_type", "Unknown message type '" + type.substr(0, 32) +
+                                           "'; use subscribe, unsubscribe or ping."));
+  }
+};
+
+Realtime::Realtime(store::Store& store, const kernel::registry::Catalog& catalog, bus::Outbox& outbox,
+                   const core::Clock& clock, RealtimeOptions options)
+    : store_(store), catalog_(catalog), outbox_(outbox), clock_(clock), opt_(options) {}
+
+Realtime::~Realtime() = default;
+
+void Realtime::attach(bus::Bus& bus) {
+  bus.subscribe([this](const bus::Event& e) { on_event(e); });
+}
+
+void Realtime::on_event(const bus::Event& event) {
+  std::vector<std::shared_ptr<Session>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto [from, to] = by_user_.equal_range(event.user_id);
+    for (auto it = from; it != to; ++it)
+      if (auto s = it->second.lock()) targets.push_back(std::move(s));
+  }
+  for (auto& s : targets) asio::post(s->ex, [s, event] { s->live(event); });
+}
+
+std::size_t Realtime::sessions() const {
+  std::lock_guard lock(mu_);
+  return by_user_.size();
+}
+
+asio::awaitable<json::object> Realtime::issue_ticket(const std::string& user_id) {
+  const std::string ticket = core::random_token(32);
+  const std::int64_t now = clock_.now_ms();
+  store::Params p{text(hash_ticket(ticket)), text(user_id), Value(now + opt_.ticket_ttl_ms)};
+  co_await store_.execute("INSERT INTO ws_tickets (ticket_hash, user_id, expires_at) VALUES ($1, $2, $3)", std::move(p));
+  store::Params old{Value(now)};
+  co_await store_.execute("DELETE FROM ws_tickets WHERE expires_at < $1", std::move(old));
+  co_return json::object{{"ticket", ticket}, {"expires_in", opt_.ticket_ttl_ms / 1000}};
+}
+
+asio::awaitable<std::optional<std::string>> Realtime::redeem(const std::string& ticket) {
+  if (ticket.empty() || ticket.size() > 128) co_return std::nullopt;
+  store::Params p{text(hash_ticket(ticket)), Value(clock_.now_ms())};
+  auto rows = co_await store_.query(
+      "DELETE FROM ws_tickets WHERE ticket_hash = $1 AND expires_at >= $2 RETURNING user_id", std::move(p));
+  if (rows.empty()) co_return std::nullopt;
+  std::string user = store::as_text(rows.rows[0][0]);
+  store::Params u{text(user)};
+  auto live = co_await store_.query("SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL", std::move(u));
+  if (live.empty()) co_return std::nullopt;
+  co_return user;
+}
+
+asio::awaitable<void> Realtime::serve(http::WebSocket& ws, const std::string& user_id) {
+  auto ex = co_await asio::this_coro::executor;
+  auto session = std::make_shared<Session>(*this, ws, user_id, ex);
+  std::unordered_multimap<std::string, std::weak_ptr<Session>>::iterator entry;
+  {
+    std::lock_guard lock(mu_);
+    entry = by_user_.emplace(user_id, session);
+  }
+  try {
+    while (auto text = co_await ws.receive()) co_await session->handle(*text);
+  } catch (const std::exception& e) {
+    core::log_event(spdlog::level::warn, "websocket session failed", {{"error", e.what()}});
+  }
+  session->alive = false;
+  std::lock_guard lock(mu_);
+  by_user_.erase(entry);
+}
+
+}  // namespace krilin::platform
