@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/ids.h"
+#include "kernel/notifications/notifications.h"
 #include "core/log.h"
 #include "store/records.h"
 
@@ -178,6 +179,41 @@ class StreamsImpl final : public sdk::Streams {
   AppHost::Call& call_;
 };
 
+// ctx.notifications: stored (and pushed when due) in the action's transaction.
+class NotificationsImpl final : public sdk::Notifications {
+ public:
+  NotificationsImpl(AppHost& host, const AppSpec& spec, std::string user_id, AppHost::Call& call)
+      : host_(host), spec_(spec), user_(std::move(user_id)), call_(call) {}
+
+  asio::awaitable<json::object> send(sdk::Notification n) override { co_return co_await add(std::move(n), std::nullopt); }
+  asio::awaitable<json::object> schedule(std::int64_t at, sdk::Notification n) override {
+    co_return co_await add(std::move(n), at);
+  }
+
+ private:
+  asio::awaitable<json::object> add(sdk::Notification n, std::optional<std::int64_t> at) {
+    if (!spec_.has_permission("notifications"))
+      throw Exception(Error::forbidden("permission_not_declared",
+                                       spec_.name + " does not declare the notifications permission in its manifest."));
+    if (!call_.tx)
+      throw Exception(Error::invalid("read_only_call", "Outputs are read-only: notify from an action, a job or a stream handler."));
+    json::value v = json::object{{"title", n.title}, {"body", n.body}, {"link", n.link}, {"priority", n.priority}};
+    auto draft = kernel::notifications::check_draft(v);
+    if (!draft) throw Exception(draft.error());
+    const std::int64_t now = host_.clock().now_ms();
+    bool pushed = false;
+    auto out = co_await kernel::notifications::Notifications::add(*call_.tx, user_, spec_.id, *draft, at.value_or(now), now,
+                                                                  pushed);
+    if (pushed) call_.published = true;
+    co_return out;
+  }
+
+  AppHost& host_;
+  const AppSpec& spec_;
+  std::string user_;
+  AppHost::Call& call_;
+};
+
 class AppsImpl;
 
 class HandleImpl final : public sdk::AppHandle {
@@ -227,11 +263,12 @@ class AppsImpl final : public sdk::Apps {
 struct CallContext {
   CallContext(AppHost& host, const AppHost::Active& who, AppHost::Call& call, int depth)
       : storage(host, *who.spec, who.user.id, call.tx), apps(host, who, call, depth),
-        streams(host, *who.spec, who.user.id, call), runtime(host.clock()),
-        ctx{who.user, who.spec->id, storage, apps, streams, runtime} {}
+        streams(host, *who.spec, who.user.id, call), notifications(host, *who.spec, who.user.id, call),
+        runtime(host.clock()), ctx{who.user, who.spec->id, storage, apps, streams, notifications, runtime} {}
   StorageImpl storage;
   AppsImpl apps;
   StreamsImpl streams;
+  NotificationsImpl notifications;
   RuntimeImpl runtime;
   sdk::ActionContext ctx;
 };

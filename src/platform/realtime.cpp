@@ -11,6 +11,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "kernel/notifications/notifications.h"
 
 namespace krilin::platform {
 
@@ -130,24 +131,32 @@ struct Realtime::Session : std::enable_shared_from_this<Session> {
 
   asio::awaitable<void> subscribe(const json::object& msg) {
     const std::string app = str(msg, "app_id"), stream = str(msg, "stream_id");
-    const kernel::registry::AppSpec* spec = rt.catalog_.find(app);
+    const bool platform = app == kernel::notifications::kSystemApp && stream == kernel::notifications::kStream;
+    const kernel::registry::AppSpec* spec = platform ? nullptr : rt.catalog_.find(app);
+    if (platform) co_return co_await follow({app, stream}, msg);
     if (!spec) co_return send(error_message("unknown_app", "There is no app '" + app.substr(0, 64) + "'."));
     if (!spec->stream_defs.contains(stream))
       co_return send(error_message("unknown_stream", spec->name + " has no stream '" + stream.substr(0, 64) + "'."));
+    store::Params p{text(user), text(app)};
+    auto rows = co_await rt.store_.query("SELECT enabled FROM installed_apps WHERE user_id = $1 AND app_id = $2", std::move(p));
+    if (rows.empty()) co_return send(error_message("app_not_installed", spec->name + " is not installed."));
+    if (!store::as_bool(rows.rows[0][0])) co_return send(error_message("app_disabled", spec->name + " is disabled."));
+    co_await follow({app, stream}, msg);
+  }
+
+  // A checked subscription: registers it, acknowledges, replays, then goes live.
+  asio::awaitable<void> follow(std::pair<std::string, std::string> key, const json::object& msg) {
+    const std::string& app = key.first;
+    const std::string& stream = key.second;
     std::optional<std::int64_t> since;
     if (const json::value* v = msg.if_contains("since_seq"); v && !v->is_null()) {
       if (!v->is_int64() || v->as_int64() < 0)
         co_return send(error_message("invalid_message", "since_seq is a sequence number (a whole number ≥ 0)."));
       since = v->as_int64();
     }
-    std::pair<std::string, std::string> key{app, stream};
     if (!subs.contains(key) && subs.size() >= rt.opt_.max_subscriptions)
       co_return send(error_message("too_many_subscriptions",
                                    "A socket carries at most " + std::to_string(rt.opt_.max_subscriptions) + " subscriptions."));
-    store::Params p{text(user), text(app)};
-    auto rows = co_await rt.store_.query("SELECT enabled FROM installed_apps WHERE user_id = $1 AND app_id = $2", std::move(p));
-    if (rows.empty()) co_return send(error_message("app_not_installed", spec->name + " is not installed."));
-    if (!store::as_bool(rows.rows[0][0])) co_return send(error_message("app_disabled", spec->name + " is disabled."));
     // Registered before reading the head: whatever is published from now on is held.
     subs[key] = Sub{};
     const std::int64_t head = co_await rt.outbox_.head(user, app, stream);

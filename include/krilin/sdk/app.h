@@ -12,8 +12,7 @@
 // expected failure by throwing krilin::Exception(Error{…}); the platform adds the app's id
 // to the error envelope. Handlers are coroutines and must not block.
 //
-// Later issues add notifications, files, schedule, ai and integrations to the same
-// context.
+// Later issues add files, schedule, ai and integrations to the same context.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -109,6 +108,23 @@ class Streams {
   virtual asio::awaitable<void> publish(std::string stream, json::value data) = 0;
 };
 
+// A notification for the context's user (the manifest must declare the "notifications"
+// permission: forbidden `permission_not_declared` otherwise). Stored and delivered with the
+// action's transaction; pushed live on /ws unless the user muted the app. link: a desktop
+// path ("/apps/habit-tracker") or an http(s) URL. invalid_input `invalid_notification`.
+struct Notification {
+  std::string title, body, link;
+  std::string priority = "normal";  // low | normal | high
+};
+
+class Notifications {
+ public:
+  virtual ~Notifications() = default;
+  // Answers {id, deliver_at, delivered}.
+  virtual asio::awaitable<json::object> send(Notification notification) = 0;
+  virtual asio::awaitable<json::object> schedule(std::int64_t at_unix_ms, Notification notification) = 0;
+};
+
 // An event of another app's stream, as a stream handler receives it.
 struct StreamEvent {
   std::string app_id;  // the publisher
@@ -133,6 +149,7 @@ struct ActionContext {
   Storage& storage;
   Apps& apps;
   Streams& streams;
+  Notifications& notifications;
   Runtime& runtime;
 
   std::string new_id() const { return runtime.new_id(); }

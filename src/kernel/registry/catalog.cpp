@@ -57,6 +57,7 @@ AppSpec spec_of(Manifest m) {
       a.outputs.emplace(od.name, std::move(od));
     }
   a.streams = m.streams;
+  a.permissions = strings(doc, "permissions");
   if (const json::value* streams = doc.if_contains("streams"))
     for (const auto& [name, def] : streams->as_object()) {
       const json::object& d = def.as_object();

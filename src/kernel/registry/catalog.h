@@ -6,6 +6,7 @@
 // say: no id twice, and every output, stream or action a dependency `uses` exists in the
 // provider when the provider is in the catalog (optional providers may be absent: they
 // arrive with later versions). Problems come back as "app: JSON pointer: what".
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,7 +61,12 @@ struct AppSpec {
   std::vector<std::string> streams;
   std::map<std::string, StreamDef> stream_defs;
   std::vector<Dependency> dependencies;
+  std::vector<std::string> permissions;  // notifications, files, schedule, ai
   json::value manifest;
+
+  bool has_permission(std::string_view p) const {
+    return std::find(permissions.begin(), permissions.end(), p) != permissions.end();
+  }
 
   const Dependency* dependency_on(const std::string& provider) const;
   const store::TableSpec* table(const std::string& name) const;
