@@ -251,6 +251,56 @@ awaitable<json::value> completion_rate(ActionContext& ctx) {
                          {"rate", rate}};
 }
 
+// Reminders: a daily job at the user's chosen time, and a one-off "remind me in…".
+constexpr const char* kDailyJob = "daily_reminder";
+constexpr const char* kOnceJob = "reminder";
+
+awaitable<json::value> set_reminder(ActionContext& ctx, json::object params) {
+  const std::string time = str(params, "time");
+  for (const auto& s : co_await ctx.schedule.list())
+    if (s.job == kDailyJob) co_await ctx.schedule.cancel(s.id);
+  // "HH:MM" → "MM HH * * *", in the user's time zone.
+  std::string cron = time.substr(3, 2) + " " + time.substr(0, 2) + " * * *";
+  auto id = co_await ctx.schedule.create(cron, kDailyJob);
+  co_return json::object{{"schedule_id", id}, {"time", time}};
+}
+
+awaitable<json::value> clear_reminder(ActionContext& ctx, json::object) {
+  std::int64_t cleared = 0;
+  for (const auto& s : co_await ctx.schedule.list())
+    if (s.job == kDailyJob && s.next_run_at) {
+      co_await ctx.schedule.cancel(s.id);
+      ++cleared;
+    }
+  co_return json::object{{"cleared", cleared}};
+}
+
+awaitable<json::value> remind_me(ActionContext& ctx, json::object params) {
+  const std::int64_t at = ctx.now_ms() + params.at("in_seconds").to_number<std::int64_t>() * 1000;
+  auto id = co_await ctx.schedule.once(at, kOnceJob);
+  co_return json::object{{"schedule_id", id}, {"at", at}};
+}
+
+// Both jobs: tell the user which of today's habits are still open (the daily one says
+// nothing when all are done).
+awaitable<void> remind(ActionContext& ctx, bool always) {
+  std::vector<std::string> open;
+  for (auto& v : co_await views(ctx, false))
+    if (v.due_today && !v.done_today && v.record.data.contains("active") && v.record.data.at("active").as_bool())
+      open.push_back(std::string(v.record.data.at("name").as_string()));
+  if (open.empty() && !always) co_return;
+  sdk::Notification n;
+  n.link = "/apps/habit-tracker";
+  if (open.empty()) {
+    n.title = "All your habits are done today";
+    n.body = "Nothing left for today. Well done.";
+  } else {
+    n.title = std::to_string(open.size()) + (open.size() == 1 ? " habit" : " habits") + " left today";
+    for (const auto& name : open) n.body += (n.body.empty() ? "" : ", ") + name;
+  }
+  co_await ctx.notifications.send(std::move(n));
+}
+
 }  // namespace
 
 std::shared_ptr<const sdk::App> make_app() {
@@ -262,6 +312,11 @@ std::shared_ptr<const sdk::App> make_app() {
       .action("undo_completion", undo_completion)
       .action("list_habits", list_habits)
       .action("calculate_streak", calculate_streak_action)
+      .action("set_reminder", set_reminder)
+      .action("clear_reminder", clear_reminder)
+      .action("remind_me", remind_me)
+      .job(kDailyJob, [](ActionContext& ctx, const json::value&) -> awaitable<void> { co_await remind(ctx, false); })
+      .job(kOnceJob, [](ActionContext& ctx, const json::value&) -> awaitable<void> { co_await remind(ctx, true); })
       .output("daily_streaks", daily_streaks)
       .output("completion_rate", completion_rate)
       .stream("completion_updates");

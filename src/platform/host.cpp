@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "kernel/notifications/notifications.h"
+#include "kernel/scheduler/scheduler.h"
 #include "core/log.h"
 #include "store/records.h"
 
@@ -214,6 +215,56 @@ class NotificationsImpl final : public sdk::Notifications {
   AppHost::Call& call_;
 };
 
+// ctx.schedule: the app's jobs, for this user, created in the action's transaction.
+class ScheduleImpl final : public sdk::Schedule {
+ public:
+  ScheduleImpl(AppHost& host, const AppHost::Active& who, AppHost::Call& call) : host_(host), who_(who), call_(call) {}
+
+  asio::awaitable<std::string> create(std::string cron, std::string job, json::value payload, bool run_missed_once) override {
+    co_return co_await add(kernel::scheduler::CronOrOnce::cron(std::move(cron)), std::move(job), std::move(payload),
+                           run_missed_once);
+  }
+  asio::awaitable<std::string> once(std::int64_t at, std::string job, json::value payload) override {
+    co_return co_await add(kernel::scheduler::CronOrOnce::once(at), std::move(job), std::move(payload), true);
+  }
+  asio::awaitable<void> cancel(std::string id) override {
+    auto& s = scheduler();
+    co_await s.cancel(*call_.tx, who_.user.id, std::move(id), who_.spec->id);
+  }
+  asio::awaitable<std::vector<sdk::ScheduleInfo>> list() override {
+    auto& s = scheduler();
+    std::vector<sdk::ScheduleInfo> out;
+    for (const auto& sch : co_await s.list(*call_.tx, who_.user.id, who_.spec->id, 500))
+      out.push_back({sch.id, sch.job, sch.cron, sch.run_at, sch.next_run_at, sch.payload});
+    co_return out;
+  }
+
+ private:
+  kernel::scheduler::Scheduler& scheduler() {
+    if (!who_.spec->has_permission("schedule"))
+      throw Exception(Error::forbidden("permission_not_declared",
+                                       who_.spec->name + " does not declare the schedule permission in its manifest."));
+    if (!call_.tx)
+      throw Exception(Error::invalid("read_only_call", "Outputs are read-only: schedule from an action, a job or a stream handler."));
+    if (!host_.scheduler()) throw Exception(Error::unavailable("scheduler_unavailable", "Schedules are not running here."));
+    return *host_.scheduler();
+  }
+  asio::awaitable<std::string> add(kernel::scheduler::CronOrOnce when, std::string job, json::value payload, bool missed_once) {
+    auto& s = scheduler();
+    if (!who_.app->jobs().contains(job))
+      throw Exception(Error::invalid("unknown_job", who_.spec->name + " has no job '" + job.substr(0, 64) + "'."));
+    auto created = co_await s.create(*call_.tx, who_.user.id, who_.spec->id, std::move(job), std::move(when),
+                                     who_.user.time_zone, std::move(payload),
+                                     missed_once ? kernel::scheduler::MissedPolicy::run_once
+                                                 : kernel::scheduler::MissedPolicy::skip);
+    co_return created.id;
+  }
+
+  AppHost& host_;
+  const AppHost::Active& who_;
+  AppHost::Call& call_;
+};
+
 class AppsImpl;
 
 class HandleImpl final : public sdk::AppHandle {
@@ -264,11 +315,13 @@ struct CallContext {
   CallContext(AppHost& host, const AppHost::Active& who, AppHost::Call& call, int depth)
       : storage(host, *who.spec, who.user.id, call.tx), apps(host, who, call, depth),
         streams(host, *who.spec, who.user.id, call), notifications(host, *who.spec, who.user.id, call),
-        runtime(host.clock()), ctx{who.user, who.spec->id, storage, apps, streams, notifications, runtime} {}
+        schedule(host, who, call), runtime(host.clock()),
+        ctx{who.user, who.spec->id, storage, apps, streams, notifications, schedule, runtime} {}
   StorageImpl storage;
   AppsImpl apps;
   StreamsImpl streams;
   NotificationsImpl notifications;
+  ScheduleImpl schedule;
   RuntimeImpl runtime;
   sdk::ActionContext ctx;
 };
@@ -453,6 +506,29 @@ asio::awaitable<json::value> AppHost::output(const Caller& caller, const std::st
   co_await finish(call);
   if (failed) std::rethrow_exception(failed);
   co_return out;
+}
+
+asio::awaitable<void> AppHost::run_job(const std::string& user_id, const std::string& app_id, const std::string& job,
+                                       const json::value& payload) {
+  Call call{Caller{user_id, "schedule"}};
+  std::exception_ptr failed;
+  try {
+    co_await store::as_user(store_, user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
+      call.tx = &tx;
+      auto who = co_await require_active(tx, user_id, app_id);
+      auto it = who.app->jobs().find(job);
+      if (it == who.app->jobs().end())
+        throw Exception(Error::not_found("unknown_job", who.spec->name + " no longer has the job '" + job + "'."));
+      CallContext context(*this, who, call, 0);
+      co_await it->second(context.ctx, payload);
+    });
+  } catch (...) {
+    failed = std::current_exception();
+    call.published = false;
+  }
+  call.tx = nullptr;
+  co_await finish(call);
+  if (failed) std::rethrow_exception(failed);
 }
 
 asio::awaitable<void> AppHost::on_event(const bus::Event& event) {

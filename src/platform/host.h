@@ -43,6 +43,10 @@
 #include "store/query.h"
 #include "store/store.h"
 
+namespace krilin::kernel::scheduler {
+class Scheduler;
+}
+
 namespace krilin::platform {
 
 namespace asio = boost::asio;
@@ -70,8 +74,15 @@ class AppHost {
   // The caller reading one of an app's outputs directly (their own data: no grant).
   asio::awaitable<json::value> output(const Caller& caller, const std::string& app_id, const std::string& output);
 
-  // Before serving: the outbox to wake after commits that published events.
+  // Before serving: the outbox to wake after commits that published events, and the
+  // scheduler behind ctx.schedule.
   void set_outbox(bus::Outbox* outbox) { outbox_ = outbox; }
+  void set_scheduler(kernel::scheduler::Scheduler* scheduler) { scheduler_ = scheduler; }
+  kernel::scheduler::Scheduler* scheduler() const { return scheduler_; }
+  // The scheduler's callback: runs an app's job for the user (throws to fail the run:
+  // app_not_installed / app_disabled / unknown_job, or whatever the job threw).
+  asio::awaitable<void> run_job(const std::string& user_id, const std::string& app_id, const std::string& job,
+                                const json::value& payload);
   // The outbox dispatcher's hook: runs the stream handlers subscribed to the event.
   asio::awaitable<void> on_event(const bus::Event& event);
 
@@ -112,6 +123,7 @@ class AppHost {
   kernel::grants::Grants& grants_;
   const core::Clock& clock_;
   bus::Outbox* outbox_ = nullptr;
+  kernel::scheduler::Scheduler* scheduler_ = nullptr;
   std::map<std::string, std::shared_ptr<const sdk::App>> apps_;
 };
 

@@ -33,6 +33,9 @@ const ROUTES = {
   'GET /api/v1/apps': 'scoped',
   'GET /api/v1/grants': 'scoped',
   'POST /api/v1/ws-ticket': 'scoped',
+  'GET /api/v1/schedules': 'scoped',
+  'GET /api/v1/schedules/{id}/runs': 'by_id',
+  'DELETE /api/v1/schedules/{id}': 'by_id',
   'GET /api/v1/notifications': 'scoped',
   'POST /api/v1/notifications/read-all': 'scoped',
   'GET /api/v1/notifications/mutes': 'scoped',
@@ -92,12 +95,21 @@ for (const [backend, env] of backends) {
       const log = (await call('POST', '/api/v1/apps/habit-tracker/action', a.access_token,
         { action: 'log_completion', params: { habit_id: habit, note: 'secret note of alice' } })).body.data.log.id;
       assert.equal((await call('GET', '/api/v1/apps/dashboard/outputs/productivity_score', a.access_token)).status, 200);
+      const reminder = (await call('POST', '/api/v1/apps/habit-tracker/action', a.access_token,
+        { action: 'remind_me', params: { in_seconds: 1 } })).body.data.schedule_id;
+      let aNotes = [];
+      for (let i = 0; i < 40 && aNotes.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        aNotes = (await call('GET', '/api/v1/notifications', a.access_token)).body.notifications.map((n) => n.id);
+      }
+      assert.equal(aNotes.length, 1);
       const aGrants = (await call('GET', '/api/v1/grants', a.access_token)).body.grants.map((g) => g.id);
       assert.ok(aGrants.length > 0);
       const aSessions = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
       const aAudit = (await call('GET', '/api/v1/audit', a.access_token)).body.entries.map((e) => e.id);
-      const secrets = [a.user.id, a.email, habit, log, 'secret habit of alice', 'secret note of alice', ...aGrants, ...aSessions, ...aAudit];
-      const aIds = [a.user.id, habit, log, ...aGrants, ...aSessions, ...aAudit];
+      const secrets = [a.user.id, a.email, habit, log, reminder, ...aNotes, 'secret habit of alice', 'secret note of alice',
+        ...aGrants, ...aSessions, ...aAudit];
+      const aIds = [a.user.id, habit, log, reminder, ...aNotes, ...aGrants, ...aSessions, ...aAudit];
       // B has the same apps, so that B's calls reach the apps' code.
       assert.equal((await call('POST', '/api/v1/apps/dashboard/install', b.access_token, {})).status, 201);
       const catalog = (await call('GET', '/api/v1/apps', b.access_token)).body.apps;
@@ -160,6 +172,8 @@ for (const [backend, env] of backends) {
       assert.equal(streak.body.data.current, 1);
       const grantsAfter = (await call('GET', '/api/v1/grants', a.access_token)).body.grants;
       assert.deepEqual(grantsAfter.map((g) => [g.id, g.revoked_at]), aGrants.map((id) => [id, null]));
+      assert.equal((await call('GET', '/api/v1/notifications', a.access_token)).body.notifications.length, 1);
+      assert.equal((await call('GET', `/api/v1/schedules/${reminder}/runs`, a.access_token)).body.runs.length, 1);
       const names = (await call('POST', '/api/v1/apps/habit-tracker/query', a.access_token, { table: 'habits' })).body.items;
       assert.deepEqual(names.map((h) => h.data.name), ['secret habit of alice']);
     } finally {

@@ -104,6 +104,42 @@ for (const [backend, env] of backends) {
       again.close();
     });
 
+    test('a reminder runs on schedule and its notification is pushed live, listed, and read', async () => {
+      const s = await openSocket(server.url, a.token);
+      s.send({ type: 'subscribe', app_id: 'system', stream_id: 'notifications' });
+      await s.next((m) => m.type === 'subscribed');
+      const bad = await act(a, 'set_reminder', { time: '25:00' });
+      assert.equal(bad.status, 400);
+      const daily = await act(a, 'set_reminder', { time: '07:30' });
+      assert.equal(daily.status, 200, JSON.stringify(daily.body));
+      const again = await act(a, 'set_reminder', { time: '21:05' });  // replaces the first
+      const r = await act(a, 'remind_me', { in_seconds: 1 });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const pushed = await s.next((m) => m.type === 'event' && m.app_id === 'system', 8000);
+      assert.equal(pushed.data.app_id, 'habit-tracker');
+      assert.match(pushed.data.title, /habits? left today|All your habits/);
+      assert.equal(pushed.data.link, '/apps/habit-tracker');
+      const list = await call('GET', '/api/v1/notifications', a.token);
+      assert.equal(list.status, 200);
+      assert.equal(list.body.notifications[0].id, pushed.data.id);
+      assert.equal(list.body.unread, 1);
+      assert.equal((await call('GET', '/api/v1/notifications', b.token)).body.notifications.length, 0);
+      assert.equal((await call('POST', `/api/v1/notifications/${pushed.data.id}/read`, b.token)).status, 404);
+      assert.equal((await call('POST', `/api/v1/notifications/${pushed.data.id}/read`, a.token)).status, 204);
+      assert.equal((await call('GET', '/api/v1/notifications?unread=true', a.token)).body.notifications.length, 0);
+      const schedules = (await call('GET', '/api/v1/schedules?app=habit-tracker', a.token)).body.schedules;
+      const live = schedules.filter((x) => x.next_run_at !== null);
+      assert.deepEqual(live.map((x) => x.cron), ['05 21 * * *']);
+      assert.equal(live[0].id, again.body.data.schedule_id);
+      const once = schedules.find((x) => x.id === r.body.data.schedule_id);
+      const runs = (await call('GET', `/api/v1/schedules/${once.id}/runs`, a.token)).body.runs;
+      assert.deepEqual(runs.map((x) => x.status), ['succeeded']);
+      assert.equal((await call('GET', `/api/v1/schedules/${once.id}/runs`, b.token)).status, 404);
+      assert.equal((await call('DELETE', `/api/v1/schedules/${live[0].id}`, b.token)).status, 404);
+      assert.equal((await call('DELETE', `/api/v1/schedules/${live[0].id}`, a.token)).status, 204);
+      s.close();
+    });
+
     test('bad messages are answered on the socket, which stays open', async () => {
       const s = await openSocket(server.url, b.token);
       const cases = [

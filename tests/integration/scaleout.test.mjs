@@ -1,7 +1,8 @@
 // Scale-out as deployed: two `krilin serve` instances on one PostgreSQL and one Redis. A
 // WebSocket client on instance A receives, in order and exactly once, the events of actions
 // sent to instance B; when A dies, the client reconnects to B with since_seq and loses
-// nothing. (Each instance runs its own outbox dispatcher; they take turns.)
+// nothing; a job scheduled once runs once. (Each instance runs its own outbox dispatcher and
+// scheduler loop; they take turns and lease.)
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
@@ -39,6 +40,21 @@ test('two instances, one PostgreSQL, one Redis: events cross instances in order,
     assert.deepEqual(got.map((e) => e.seq), [1, 2, 3, 4, 5]);
     assert.deepEqual(got.map((e) => e.data.habit_id), habits);
     await assert.rejects(onA.next((m) => m.type === 'event', 700));  // exactly once
+
+    // A job scheduled once runs once, though both instances poll the schedules.
+    const r = await call(b, 'POST', '/api/v1/apps/habit-tracker/action', token, { action: 'remind_me', params: { in_seconds: 1 } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const schedule = r.body.data.schedule_id;
+    let runs = [];
+    for (let i = 0; i < 40 && runs.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      runs = (await call(a, 'GET', `/api/v1/schedules/${schedule}/runs`, token)).body.runs;
+    }
+    await new Promise((res) => setTimeout(res, 1500));  // time for a second run, were there one
+    runs = (await call(a, 'GET', `/api/v1/schedules/${schedule}/runs`, token)).body.runs;
+    assert.deepEqual(runs.map((x) => x.status), ['succeeded']);
+    const notes = (await call(b, 'GET', '/api/v1/notifications', token)).body.notifications;
+    assert.equal(notes.filter((n) => n.app_id === 'habit-tracker').length, 1);
 
     // A dies (no goodbye); B goes on; the client reconnects to B with what it has seen.
     await a.stop('SIGKILL');

@@ -12,7 +12,7 @@
 // expected failure by throwing krilin::Exception(Error{…}); the platform adds the app's id
 // to the error envelope. Handlers are coroutines and must not block.
 //
-// Later issues add files, schedule, ai and integrations to the same context.
+// Later issues add files, ai and integrations to the same context.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -125,6 +125,31 @@ class Notifications {
   virtual asio::awaitable<json::object> schedule(std::int64_t at_unix_ms, Notification notification) = 0;
 };
 
+// ctx.schedule: runs of this app's jobs (registered with App::job) later, for the context's
+// user — on a 5-field cron expression in the user's time zone (DST-correct), or once at an
+// instant. The manifest must declare the "schedule" permission (forbidden
+// `permission_not_declared`). Created and cancelled in the action's transaction; persisted,
+// so they survive restarts; with several instances exactly one runs each slot. Missed slots
+// (the server was down): skipped, or run once when `run_missed_once`. invalid_input
+// `invalid_cron`, `run_at_in_past`, `unknown_job`; the user sees the runs and their errors at
+// GET /api/v1/schedules.
+struct ScheduleInfo {
+  std::string id, job;
+  std::optional<std::string> cron;
+  std::optional<std::int64_t> run_at, next_run_at;
+  json::value payload;
+};
+
+class Schedule {
+ public:
+  virtual ~Schedule() = default;
+  virtual asio::awaitable<std::string> create(std::string cron, std::string job, json::value payload = nullptr,
+                                              bool run_missed_once = false) = 0;
+  virtual asio::awaitable<std::string> once(std::int64_t at_unix_ms, std::string job, json::value payload = nullptr) = 0;
+  virtual asio::awaitable<void> cancel(std::string id) = 0;  // not_found `schedule_not_found`
+  virtual asio::awaitable<std::vector<ScheduleInfo>> list() = 0;
+};
+
 // An event of another app's stream, as a stream handler receives it.
 struct StreamEvent {
   std::string app_id;  // the publisher
@@ -150,6 +175,7 @@ struct ActionContext {
   Apps& apps;
   Streams& streams;
   Notifications& notifications;
+  Schedule& schedule;
   Runtime& runtime;
 
   std::string new_id() const { return runtime.new_id(); }
@@ -162,6 +188,10 @@ using OutputProducer = std::function<asio::awaitable<json::value>(ActionContext&
 // Runs once per event (at least once), in a transaction of its own, with a context for the
 // event's user — only while this app is installed and enabled and its grant holds.
 using StreamHandler = std::function<asio::awaitable<void>(ActionContext& ctx, const StreamEvent& event)>;
+// Runs when a schedule of this app fires, in a transaction of its own, with a context for
+// the schedule's user — only while the app is installed and enabled. Throwing fails the run
+// (recorded with the message); the schedule goes on.
+using JobHandler = std::function<asio::awaitable<void>(ActionContext& ctx, const json::value& payload)>;
 
 // An app's code: its id and its handlers, registered once at start (apps/all_apps.cpp).
 class App {
@@ -188,7 +218,14 @@ class App {
     return *this;
   }
 
+  // A job that ctx.schedule can run later.
+  App& job(std::string name, JobHandler handler) {
+    jobs_[std::move(name)] = std::move(handler);
+    return *this;
+  }
+
   const std::string& id() const { return id_; }
+  const std::map<std::string, JobHandler>& jobs() const { return jobs_; }
   const std::map<std::string, ActionHandler>& actions() const { return actions_; }
   const std::map<std::string, OutputProducer>& outputs() const { return outputs_; }
   const std::vector<std::string>& streams() const { return streams_; }
@@ -202,6 +239,7 @@ class App {
   std::map<std::string, OutputProducer> outputs_;
   std::vector<std::string> streams_;
   std::map<std::pair<std::string, std::string>, StreamHandler> stream_handlers_;
+  std::map<std::string, JobHandler> jobs_;
 };
 
 // An app as the platform receives it: its manifest (JSON text) and its code.
