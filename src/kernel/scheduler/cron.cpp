@@ -312,6 +312,9 @@ bool is_time_zone(std::string_view name) { return find_zone(name) != nullptr; }
 Result<std::optional<std::int64_t>> next_after(const Cron& cron, std::int64_t unix_ms, std::string_view time_zone) {
   const date::time_zone* zone = find_zone(time_zone);
   if (!zone) return Error::invalid("invalid_time_zone", "unknown time zone '" + std::string(time_zone) + "'");
+  // Years 1–9999 only: far outside them the arithmetic below could overflow.
+  constexpr std::int64_t kFirstMs = -62'135'596'800'000, kLastMs = 253'402'300'799'999;
+  if (unix_ms < kFirstMs || unix_ms > kLastMs) return std::optional<std::int64_t>{};
   using SysMs = sys_time<milliseconds>;
   const SysMs t{milliseconds(unix_ms)};
   // Local times map to instants by f: unique → itself, in a gap → the transition, twice →

@@ -62,7 +62,8 @@ bool is_time_zone(std::string_view name);
 // The search skips by fields (months, days, hours, minutes), so a call costs well under
 // a microsecond for everyday expressions. An expression that never fires (`0 0 30 2 *`)
 // answers std::nullopt after searching 400 years — the period of the Gregorian calendar,
-// so nothing later could match either — and so does a search that passes year 9999.
+// so nothing later could match either — and so does a search that passes year 9999 or
+// starts outside years 1–9999.
 // An unknown time zone answers invalid_input "invalid_time_zone".
 //
 // Known limit: Debian's date library reads the zone files' explicit transitions, which end

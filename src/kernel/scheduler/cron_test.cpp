@@ -5,6 +5,7 @@
 #include <chrono>
 #include <random>
 #include <cstdio>
+#include <limits>
 #include <vector>
 
 #include <date/tz.h>
@@ -211,6 +212,8 @@ TEST(Cron, ImpossibleDatesNeverFireAndAnswerQuickly) {
   // Near the end of the calendar: nothing after 9999.
   EXPECT_EQ(next("0 0 1 1 *", "9999-06-01T00:00"), "never");
   EXPECT_EQ(next("0 0 * * *", "9999-12-30T12:00"), "9999-12-31T00:00+00:00");
+  for (std::int64_t t : {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()})
+    EXPECT_FALSE(next_after(cron("* * * * *"), t, "Europe/Paris").value().has_value());
 }
 
 TEST(Cron, DayOfMonthOrDayOfWeekWhenBothAreRestricted) {
