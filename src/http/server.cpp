@@ -411,7 +411,7 @@ asio::awaitable<void> Server::Impl::serve_websocket(beast::tcp_stream& stream,
   t.idle_timeout = opt.ws_idle_timeout;
   t.keep_alive_pings = true;
   ws.set_option(t);
-  ws.read_message_max(opt.max_body_bytes);
+  ws.read_message_max(opt.ws_max_message_bytes);
   std::string rid = request.request_id;
   ws.set_option(websocket::stream_base::decorator([rid](websocket::response_type& res) {
     res.set("X-Request-Id", rid);

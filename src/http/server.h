@@ -36,6 +36,7 @@ struct ServerOptions {
   bool access_log = true;
   std::size_t ws_queue_limit = 256;  // queued outgoing WebSocket messages per connection
   std::chrono::milliseconds ws_idle_timeout{60000};
+  std::size_t ws_max_message_bytes = 64 * 1024;  // a bigger incoming message closes the socket with 1009
 };
 
 class Server {
