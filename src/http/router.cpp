@@ -102,6 +102,12 @@ void Router::add(Route route) {
   entries_.push_back(std::move(e));
 }
 
+void Router::set_fallback(Route route, std::function<bool(std::string_view)> accepts) {
+  if (!route.handler || !accepts) throw std::invalid_argument("fallback route needs a handler and a predicate");
+  fallback_ = std::make_unique<Route>(std::move(route));
+  fallback_accepts_ = std::move(accepts);
+}
+
 const CompiledSchema* Router::request_schema(const Route* r) const {
   for (std::size_t i = 0; i < routes_.size(); ++i)
     if (routes_[i].get() == r) return entries_[i].schema.get();
@@ -159,6 +165,10 @@ Match Router::match(Method method, std::string_view path) const {
     std::sort(m.allowed.begin(), m.allowed.end());
     m.error = Error{ErrorKind::method_not_allowed, "method_not_allowed",
                     std::string(method_name(method)) + " is not allowed on " + std::string(path) + "."};
+    return m;
+  }
+  if (fallback_ && (method == Method::get || method == Method::head) && fallback_accepts_(path)) {
+    m.route = fallback_.get();
     return m;
   }
   if (bad_escape) {

@@ -8,6 +8,7 @@
 // only is 405 `method_not_allowed` with the allowed methods (HEAD implied by GET).
 // Not thread-safe for add(); matching is read-only and may run from any thread once the
 // table is built.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ class Router {
   // (method, path), a route without a handler, or invalid JSON Schemas.
   void add(Route route);
   Match match(Method method, std::string_view path) const;
+  // A route for GET and HEAD requests that no route matches (and that match no route of
+  // another method either), when `accepts(path)` says yes: the web desktop's files and
+  // its client-side paths. Not listed in routes(), so not in the OpenAPI document.
+  void set_fallback(Route route, std::function<bool(std::string_view path)> accepts);
 
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
   // The compiled request schema of a route (null when it takes no body).
@@ -43,6 +48,8 @@ class Router {
   };
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<Entry> entries_;
+  std::unique_ptr<Route> fallback_;
+  std::function<bool(std::string_view)> fallback_accepts_;
 };
 
 // Lists every problem with the table's declarations: routes without a response schema,
