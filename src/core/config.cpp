@@ -16,6 +16,9 @@ constexpr Setting kSettings[] = {
      "Address and port `krilin serve` listens on (HOST:PORT; port 0 picks a free port)."},
     {"data_dir", "KRILIN_DATA_DIR", "data_dir", SettingType::string, "./data", false,
      "Directory for the SQLite database, keys and local files in embedded mode."},
+    {"web_dir", "KRILIN_WEB_DIR", "web_dir", SettingType::string, "web/dist", false,
+     "Directory of the built web desktop (npm run build writes web/dist; relative paths are "
+     "from the working directory, which scripts/run sets to the repository)."},
     {"database_url", "KRILIN_DATABASE_URL", "database.url", SettingType::string, "", true,
      "postgresql://user:pass@host:port/db selects PostgreSQL (scale-out); empty means SQLite "
      "at <data_dir>/krilin.db; sqlite:<path> names another SQLite file."},

@@ -28,6 +28,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "kernel/registry/manifest.h"
 #include "server/doctor_checks.h"
 #include "store/store.h"
@@ -326,6 +327,15 @@ int cmd_serve(const core::Config& config) {
   api::add_auth_routes(*router, *auth, oidc.get());
 
   api::add_app_routes(*router, {.installer = &installer, .host = &app_host, .grants = &grants});
+  // The web desktop: every GET that is not the API's (and matches no route) gets its files.
+  if (auto web = http::StaticFiles::load(config.str("web_dir"))) {
+    core::log_event(spdlog::level::info, "web desktop loaded",
+                    {{"dir", config.str("web_dir")}, {"files", web.value().file_count()}, {"bytes", web.value().total_bytes()}});
+    http::add_static_files(*router, std::make_shared<const http::StaticFiles>(std::move(web.value())));
+  } else {
+    core::log_event(spdlog::level::warn, "web desktop not served", {{"reason", web.error().message}});
+    http::add_missing_web_notice(*router, web.error().message);
+  }
 
   http::ServerOptions opts;
   opts.max_body_bytes = static_cast<std::size_t>(config.integer("max_body_bytes"));
