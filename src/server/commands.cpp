@@ -3,6 +3,7 @@
 #include "server/commands.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
@@ -22,9 +23,18 @@
 #include "all_apps.h"
 #include "api/app_routes.h"
 #include "api/auth_routes.h"
+#include "api/notification_routes.h"
+#include "api/realtime_routes.h"
+#include "api/schedule_routes.h"
+#include "kernel/scheduler/scheduler.h"
+#include "kernel/notifications/notifications.h"
+#include "bus/outbox.h"
+#include "bus/redis/redis_bus.h"
+#include "platform/realtime.h"
 #include "bus/redis/client.h"
 #include "api/system_routes.h"
 #include "core/blocking_pool.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/server.h"
@@ -302,6 +312,26 @@ int cmd_serve(const core::Config& config) {
   kernel::registry::Installer installer(*st, *catalog, clock);
   kernel::grants::Grants grants(*st, clock);
   platform::AppHost app_host(*st, *catalog, grants, clock, std::move(app_code));
+  // Real time: the bus (Redis when configured, so that every instance sees every event),
+  // the outbox dispatcher (which also runs the apps' stream handlers) and /ws.
+  std::unique_ptr<bus::Bus> event_bus =
+      config.str("redis_url").empty()
+          ? bus::make_local_bus()
+          : bus::make_redis_bus({.url = config.str("redis_url"),
+                                 .timeout = std::chrono::milliseconds(config.integer("db_connect_timeout_ms"))},
+                                io.get_executor());
+  bus::Outbox outbox(*st, *event_bus, clock);
+  app_host.set_outbox(&outbox);
+  outbox.on_dispatched([&app_host](const bus::Event& e) -> asio::awaitable<void> { co_await app_host.on_event(e); });
+  platform::Realtime realtime(*st, *catalog, outbox, clock);
+  realtime.attach(*event_bus);
+  kernel::notifications::Notifications notifications(*st, clock);
+  // Schedules: leased per instance, so the id names this process.
+  char hostname[256] = {};
+  ::gethostname(hostname, sizeof hostname - 1);
+  kernel::scheduler::Scheduler scheduler(*st, clock,
+                                         std::string(hostname) + ":" + std::to_string(::getpid()) + ":" + core::random_hex(4));
+  app_host.set_scheduler(&scheduler);
   try {
     run_blocking(io, [&]() -> asio::awaitable<void> {
       // Tables of apps someone has installed, in case this version of an app added one.
@@ -327,6 +357,9 @@ int cmd_serve(const core::Config& config) {
   api::add_auth_routes(*router, *auth, oidc.get());
 
   api::add_app_routes(*router, {.installer = &installer, .host = &app_host, .grants = &grants});
+  api::add_realtime_routes(*router, realtime);
+  api::add_notification_routes(*router, notifications);
+  api::add_schedule_routes(*router, scheduler);
   // The web desktop: every GET that is not the API's (and matches no route) gets its files.
   if (auto web = http::StaticFiles::load(config.str("web_dir"))) {
     core::log_event(spdlog::level::info, "web desktop loaded",
@@ -365,6 +398,15 @@ int cmd_serve(const core::Config& config) {
     return 1;
   }
   server.start();
+  event_bus->start();
+  outbox.start(io.get_executor());
+  notifications.start(io.get_executor(), std::chrono::milliseconds(1000), [&outbox] { outbox.notify(); });
+  scheduler.start(
+      io.get_executor(),
+      [&app_host](const kernel::scheduler::DueRun& r) -> asio::awaitable<void> {
+        co_await app_host.run_job(r.user_id, r.app_id, r.job, r.payload);
+      },
+      std::chrono::milliseconds(500));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -374,6 +416,14 @@ int cmd_serve(const core::Config& config) {
     // store — which waits for the queries still running — and only then stop the loop.
     server.stop([&] {
       asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        try {
+          co_await scheduler.stop();
+          co_await notifications.stop();
+          co_await outbox.stop();
+          co_await event_bus->stop();
+        } catch (const std::exception& e) {
+          core::log_event(spdlog::level::warn, "stopping the event bus failed", {{"error", e.what()}});
+        }
         try {
           co_await st->close();
         } catch (const std::exception& e) {
