@@ -426,6 +426,36 @@ TEST_P(SchedulerTest, CreateValidatesItsInput) {
   EXPECT_EQ(count("SELECT count(*) FROM schedules"), 0);
 }
 
+TEST_P(SchedulerTest, InACallersTransactionASchedulePersistsOnlyIfItCommits) {
+  Scheduler& s = scheduler();
+  Error e = error_of([&] {
+    run(store_->transaction([&](store::Transaction& tx) -> awaitable<void> {
+      json::value payload;
+      auto created = co_await s.create(tx, "alice", "habits", "remind", CronOrOnce::cron("@daily"), "UTC", payload,
+                                       MissedPolicy::skip);
+      auto seen = co_await s.list(tx, "alice", std::string("habits"));
+      EXPECT_EQ(seen.size(), 1u);
+      EXPECT_EQ(seen.at(0).id, created.id);
+      throw Exception(Error::invalid("changed_mind", "the action failed"));
+    }));
+  });
+  EXPECT_EQ(e.code, "changed_mind");
+  EXPECT_TRUE(run(s.list("alice")).empty());
+
+  std::string id;
+  run(store_->transaction([&](store::Transaction& tx) -> awaitable<void> {
+    json::value payload;
+    auto created = co_await s.create(tx, "alice", "habits", "remind", CronOrOnce::cron("@daily"), "UTC", payload,
+                                     MissedPolicy::skip);
+    id = created.id;
+  }));
+  ASSERT_EQ(run(s.list("alice")).size(), 1u);
+  run(store_->transaction([&](store::Transaction& tx) -> awaitable<void> {
+    co_await s.cancel(tx, "alice", id, std::string("habits"));
+  }));
+  EXPECT_TRUE(run(s.list("alice")).empty());
+}
+
 TEST_P(SchedulerTest, TooManyLiveSchedulesForOneAppIsAConflict) {
   SchedulerOptions o;
   o.max_schedules_per_app = 2;
