@@ -3,10 +3,10 @@
 // onboarding installs Habit Tracker and the Dashboard, a habit is created and checked, the
 // streak and the desktop's widgets follow (in a second tab too, without a reload — tabs of
 // one browser tell each other; live updates over /ws come with issue 5), the palette logs a
-// habit, uninstalling Habit
-// Tracker shows its dependents, TOTP is turned on and used to sign in again. Every screen
-// passes axe-core (no serious or critical violation) in light and dark, and is
-// photographed in both under build/test-results/e2e.
+// habit, dashboards are added and changed, uninstalling Habit Tracker shows its dependents,
+// a session ended elsewhere is signed in again without losing what was typed, TOTP is turned
+// on and used to sign in again. Every screen passes axe-core (no serious or critical
+// violation) in light and dark, and is photographed in both under build/test-results/e2e.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -235,6 +235,32 @@ test('activity, permissions and the settings screens', async () => {
   await page.goto(`${server.url}/settings/sessions`);
   await page.getByText('This device').waitFor();
   await screen('settings-sessions');
+});
+
+test('when the session ends mid-use, signing in again keeps what was typed and finishes it', async () => {
+  await page.goto(`${server.url}/apps/habit-tracker`);
+  await page.getByRole('button', { name: 'New habit' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New habit' });
+  await dialog.getByLabel('Name').fill('Stretch');
+  // Meanwhile, on another device: "sign out everywhere" ends this session too.
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const { access_token: other } = await login.json();
+  const out = await fetch(`${server.url}/api/v1/auth/logout-all`, { method: 'POST', headers: { authorization: `Bearer ${other}` } });
+  assert.equal(out.status, 204);
+
+  await dialog.getByRole('button', { name: 'Create habit' }).click();
+  const again = page.getByRole('dialog', { name: 'Sign in again to continue' });
+  await again.waitFor();
+  await screen('session-expired');
+  await again.getByLabel('Password').fill(password);
+  await again.getByRole('button', { name: 'Sign in' }).click();
+  await again.waitFor({ state: 'detached' });
+  await page.getByRole('checkbox', { name: 'Stretch: not done yet today' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/apps/habit-tracker');
 });
 
 test('turn on two-step sign-in with a QR code, then sign in again with a code', async () => {

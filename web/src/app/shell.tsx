@@ -1,4 +1,4 @@
-import { History, LayoutDashboard, LogOut, Monitor, Moon, Search, Settings, ShieldCheck, Store, Sun, X } from 'lucide-react';
+import { History, LayoutDashboard, LogOut, Menu as MenuIcon, Monitor, Moon, Search, Settings, ShieldCheck, Store, Sun, X } from 'lucide-react';
 import { lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Link, NavLink, Navigate, useLocation, useNavigate } from '@/lib/router';
 
@@ -220,10 +220,43 @@ export function Shell({ children }: { children: ReactNode }) {
       </aside>
 
       <div className="flex min-w-0 flex-1 flex-col">
-        <div className="flex h-11 shrink-0 items-center gap-1 border-b border-line bg-surface-2/40 px-2" role="navigation" aria-label="Open windows">
-          <Link to="/" className="mr-1 flex items-center gap-2 rounded-md px-2 py-1 md:hidden" aria-label="Desktop">
-            <Logo className="size-6" />
-          </Link>
+        <div className="flex h-11 shrink-0 items-center gap-1 overflow-x-auto border-b border-line bg-surface-2/40 px-2" role="navigation" aria-label="Open windows">
+          <div className="mr-1 md:hidden">
+            <Menu>
+              <MenuTrigger asChild>
+                <Button size="icon-sm" variant="ghost" aria-label="Menu">
+                  <MenuIcon aria-hidden />
+                </Button>
+              </MenuTrigger>
+              <MenuContent align="start" className="w-56">
+                <MenuItem onSelect={() => navigate('/')}>
+                  <LayoutDashboard aria-hidden /> Desktop
+                </MenuItem>
+                {installed.map((a) => (
+                  <MenuItem key={a.id} onSelect={() => navigate(`/apps/${a.id}`)}>
+                    <AppIcon icon={a.icon} size="xs" /> {a.name}
+                  </MenuItem>
+                ))}
+                <MenuSeparator />
+                <MenuItem onSelect={() => navigate('/catalog')}>
+                  <Store aria-hidden /> App catalog
+                </MenuItem>
+                <MenuItem onSelect={() => navigate('/activity')}>
+                  <History aria-hidden /> Activity
+                </MenuItem>
+                <MenuItem onSelect={() => navigate('/permissions')}>
+                  <ShieldCheck aria-hidden /> Permissions
+                </MenuItem>
+                <MenuItem onSelect={() => navigate('/settings/profile')}>
+                  <Settings aria-hidden /> Settings
+                </MenuItem>
+                <MenuSeparator />
+                <MenuItem onSelect={doSignOut}>
+                  <LogOut aria-hidden /> Sign out
+                </MenuItem>
+              </MenuContent>
+            </Menu>
+          </div>
           <NavLink
             to="/"
             end
@@ -249,7 +282,7 @@ export function Shell({ children }: { children: ReactNode }) {
                 )}
               >
                 <Link to={`/apps/${id}`} className="flex items-center gap-2 pr-1" aria-current={active ? 'page' : undefined}>
-                  <AppIcon icon={a.icon} size="sm" className="size-5" />
+                  <AppIcon icon={a.icon} size="xs" />
                   <span className="max-w-36 truncate">{a.name}</span>
                 </Link>
                 <Tooltip content={`Close ${a.name}`}>

@@ -35,9 +35,9 @@ const TINTS: Record<string, string> = {
   gauge: 'bg-accent-soft text-accent-text',
 };
 
-export function AppIcon({ icon, size = 'md', className }: { icon: string; size?: 'sm' | 'md' | 'lg'; className?: string }) {
+export function AppIcon({ icon, size = 'md', className }: { icon: string; size?: 'xs' | 'sm' | 'md' | 'lg'; className?: string }) {
   const Icon = ICONS[icon] ?? AppWindow;
-  const box = { sm: 'size-6 rounded-md [&_svg]:size-3.5', md: 'size-8 rounded-lg [&_svg]:size-4', lg: 'size-11 rounded-xl [&_svg]:size-5' }[size];
+  const box = { xs: 'size-5 rounded [&_svg]:size-3', sm: 'size-6 rounded-md [&_svg]:size-3.5', md: 'size-8 rounded-lg [&_svg]:size-4', lg: 'size-11 rounded-xl [&_svg]:size-5' }[size];
   return (
     <span
       aria-hidden

@@ -3,7 +3,7 @@ import { forwardRef, type InputHTMLAttributes, type SelectHTMLAttributes } from 
 import { cn } from '@/lib/cn';
 
 const control =
-  'w-full rounded-md border border-line-strong bg-surface px-3 text-sm text-fg shadow-raised ' +
+  'min-w-0 rounded-md border border-line-strong bg-surface px-3 text-sm text-fg shadow-raised ' +
   'placeholder:text-subtle transition-colors duration-(--k-duration-fast) ' +
   'focus-visible:border-accent focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-ring/40 ' +
   'aria-invalid:border-danger disabled:opacity-60';

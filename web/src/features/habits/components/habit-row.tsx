@@ -31,8 +31,8 @@ export function HabitRow({
       className={cn(
         'group flex items-center gap-3 rounded-lg border px-3 py-2.5 transition-colors duration-(--k-duration-fast)',
         selected ? 'border-accent/40 bg-accent-soft/50' : 'border-transparent hover:bg-surface-2',
-        pending && 'opacity-60',
       )}
+      aria-busy={pending || undefined}
     >
       <Checkbox
         round
@@ -59,6 +59,7 @@ export function HabitRow({
           {!habit.due_today && !archived && <span>· rest day today</span>}
           {habit.data.target > 1 && <span>· {habit.data.target}× a day</span>}
           {archived && <Badge>Archived</Badge>}
+          {pending && <span>· saving…</span>}
         </span>
       </button>
       <StreakFlame current={habit.streak.current} best={habit.streak.best} />
