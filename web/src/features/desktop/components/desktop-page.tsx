@@ -1,6 +1,6 @@
 import { LayoutGrid, MoreHorizontal, Pencil, Plus, Store, Trash2 } from 'lucide-react';
 import { useMemo, useState, type FormEvent } from 'react';
-import { GridLayout, useContainerWidth, verticalCompactor } from 'react-grid-layout';
+import { GridLayout, verticalCompactor } from 'react-grid-layout';
 import 'react-grid-layout/css/styles.css';
 import { Tabs } from 'radix-ui';
 import { Link, useNavigate } from '@/lib/router';
@@ -17,6 +17,7 @@ import { Input } from '@/components/ui/input';
 import { cn } from '@/lib/cn';
 import { isApiError } from '@/lib/api-error';
 import { useDesktop } from '../hooks/use-desktop';
+import { useElementWidth } from '../hooks/use-element-width';
 import {
   addWidget,
   applyLayout,
@@ -89,6 +90,10 @@ function greeting(name: string, now = new Date()): string {
   return `${part}, ${name}`;
 }
 
+const ROW = 56; // px per grid row
+const GAP = 16;
+const NARROW = 640; // below: one column
+
 type DialogState = { kind: 'add' } | { kind: 'new' } | { kind: 'rename'; id: string } | { kind: 'delete'; id: string } | null;
 
 // The desktop: named dashboards of widgets from the installed apps. Drag a widget by its
@@ -102,7 +107,7 @@ export function DesktopPage({ userId, userName }: { userId: string; userName: st
     [installed],
   );
   const { state, update } = useDesktop(userId, available);
-  const { width, containerRef, mounted } = useContainerWidth({ initialWidth: 1024 });
+  const [containerRef, width] = useElementWidth();
   const [dialog, setDialog] = useState<DialogState>(null);
   const appOf = (id: string) => apps.data?.find((a) => a.id === id);
 
@@ -130,6 +135,24 @@ export function DesktopPage({ userId, userName }: { userId: string; userName: st
   const items = visibleItems(active, available);
   const missing = available.filter((r) => !active.items.some((it) => it.i === widgetKey(r.app, r.widget)));
   const edit = (fn: Parameters<typeof updateDashboard>[2]) => update((s) => updateDashboard(s, active.id, fn));
+  const frame = (it: (typeof items)[number]) => {
+    const app = appOf(it.app);
+    const size = sizeOf(it);
+    return (
+      <WidgetFrame
+        title={it.ref.title}
+        appName={app?.name ?? it.app}
+        icon={app?.icon ?? ''}
+        size={size}
+        onOpenApp={() => navigate(`/apps/${it.app}`)}
+        onResize={(s) => edit((dash) => resizeWidget(dash, it.i, s))}
+        onMove={(dir) => edit((dash) => moveWidget(dash, it.i, dir))}
+        onRemove={() => edit((dash) => removeWidget(dash, it.i))}
+      >
+        <WidgetBody refData={it.ref} size={size} />
+      </WidgetFrame>
+    );
+  };
 
   return (
     <div className="flex min-h-full flex-col">
@@ -204,38 +227,35 @@ export function DesktopPage({ userId, userName }: { userId: string; userName: st
                     {installed?.length ? 'Widgets show what your apps know at a glance.' : 'Install an app and its widgets appear here.'}
                   </EmptyState>
                 ) : (
-                  mounted && (
+                  width !== null &&
+                  (width < NARROW ? (
+                    // A phone: one column in the saved order, no dragging.
+                    <div className="flex flex-col gap-4 p-3">
+                      {[...items]
+                        .sort((a, b) => a.y - b.y || a.x - b.x)
+                        .map((it) => (
+                          <div key={it.i} data-testid={`widget-${it.i}`} style={{ height: it.h * ROW + (it.h - 1) * GAP }}>
+                            {frame(it)}
+                          </div>
+                        ))}
+                    </div>
+                  ) : (
                     <GridLayout
                       width={width}
                       layout={items.map((it) => ({ i: it.i, x: it.x, y: it.y, w: it.w, h: it.h, minW: MIN_W, minH: MIN_H }))}
-                      gridConfig={{ cols: COLS, rowHeight: 56, margin: [16, 16], containerPadding: [12, 12] }}
-                      dragConfig={{ enabled: width >= 640, handle: '.widget-handle', cancel: '.widget-cancel', threshold: 4 }}
-                      resizeConfig={{ enabled: width >= 640, handles: ['se'] }}
+                      gridConfig={{ cols: COLS, rowHeight: ROW, margin: [GAP, GAP], containerPadding: [12, 12] }}
+                      dragConfig={{ enabled: true, handle: '.widget-handle', cancel: '.widget-cancel', threshold: 4 }}
+                      resizeConfig={{ enabled: true, handles: ['se'] }}
                       compactor={verticalCompactor}
                       onLayoutChange={(layout) => edit((dash) => applyLayout(dash, layout))}
                     >
-                      {items.map((it) => {
-                        const app = appOf(it.app);
-                        const size = sizeOf(it);
-                        return (
-                          <div key={it.i} data-testid={`widget-${it.i}`}>
-                            <WidgetFrame
-                              title={it.ref.title}
-                              appName={app?.name ?? it.app}
-                              icon={app?.icon ?? ''}
-                              size={size}
-                              onOpenApp={() => navigate(`/apps/${it.app}`)}
-                              onResize={(s) => edit((dash) => resizeWidget(dash, it.i, s))}
-                              onMove={(dir) => edit((dash) => moveWidget(dash, it.i, dir))}
-                              onRemove={() => edit((dash) => removeWidget(dash, it.i))}
-                            >
-                              <WidgetBody refData={it.ref} size={size} />
-                            </WidgetFrame>
-                          </div>
-                        );
-                      })}
+                      {items.map((it) => (
+                        <div key={it.i} data-testid={`widget-${it.i}`}>
+                          {frame(it)}
+                        </div>
+                      ))}
                     </GridLayout>
-                  )
+                  ))
                 )}
               </div>
             )}
