@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/auth_routes.h"
+#include "api/route.h"
 
 namespace krilin::api {
 namespace {
@@ -13,23 +14,9 @@ using http::Request;
 using http::Response;
 using kernel::registry::AppSpec;
 
-json::value schema(std::string_view text) { return json::parse(text); }
-
-// One route of this file: every one needs a signed-in user.
 void add(http::Router& router, Method method, std::string path, std::string summary, std::string_view request,
          std::string_view response, http::Handler handler, int status = 200) {
-  http::Route r;
-  r.method = method;
-  r.path = std::move(path);
-  r.summary = std::move(summary);
-  r.tag = "apps";
-  r.auth_required = true;
-  r.success_status = status;
-  if (!request.empty()) r.request_schema = schema(request);
-  r.no_body = request.empty() && (method == Method::post || method == Method::put || method == Method::patch);
-  r.response_schema = schema(response);
-  r.handler = std::move(handler);
-  router.add(std::move(r));
+  add_user_route(router, {method, std::move(path), std::move(summary), "apps", request, response, std::move(handler), status});
 }
 
 platform::Caller caller_of(const Request& req) {

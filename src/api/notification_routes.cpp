@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/auth_routes.h"
+#include "api/route.h"
 
 namespace krilin::api {
 namespace {
@@ -13,17 +14,7 @@ using http::Response;
 
 void add(http::Router& router, Method method, std::string path, std::string summary, std::string_view response,
          http::Handler handler, int status = 200) {
-  http::Route r;
-  r.method = method;
-  r.path = std::move(path);
-  r.summary = std::move(summary);
-  r.tag = "notifications";
-  r.auth_required = true;
-  r.success_status = status;
-  r.no_body = method == Method::post || method == Method::put;
-  r.response_schema = json::parse(response);
-  r.handler = std::move(handler);
-  router.add(std::move(r));
+  add_user_route(router, {method, std::move(path), std::move(summary), "notifications", {}, response, std::move(handler), status});
 }
 
 std::size_t limit_of(const Request& req) {

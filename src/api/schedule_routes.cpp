@@ -1,6 +1,7 @@
 #include "api/schedule_routes.h"
 
 #include "api/auth_routes.h"
+#include "api/route.h"
 
 namespace krilin::api {
 namespace {
@@ -11,16 +12,7 @@ using http::Response;
 
 void add(http::Router& router, Method method, std::string path, std::string summary, std::string_view response,
          http::Handler handler, int status = 200) {
-  http::Route r;
-  r.method = method;
-  r.path = std::move(path);
-  r.summary = std::move(summary);
-  r.tag = "schedules";
-  r.auth_required = true;
-  r.success_status = status;
-  r.response_schema = json::parse(response);
-  r.handler = std::move(handler);
-  router.add(std::move(r));
+  add_user_route(router, {method, std::move(path), std::move(summary), "schedules", {}, response, std::move(handler), status});
 }
 
 }  // namespace

@@ -447,6 +447,26 @@ asio::awaitable<void> AppHost::finish(Call& call) {
   if (call.published && outbox_) outbox_->notify();
 }
 
+asio::awaitable<void> AppHost::within(Call& call, bool transaction, const std::function<asio::awaitable<void>()>& body) {
+  std::exception_ptr failed;
+  try {
+    if (transaction) {
+      co_await store::as_user(store_, call.caller.user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
+        call.tx = &tx;
+        co_await body();
+      });
+    } else {
+      co_await body();
+    }
+  } catch (...) {
+    failed = std::current_exception();
+    if (transaction) call.published = false;  // rolled back
+  }
+  call.tx = nullptr;
+  co_await finish(call);
+  if (failed) std::rethrow_exception(failed);
+}
+
 asio::awaitable<json::value> AppHost::action(const Caller& caller, const std::string& app_id, const std::string& action,
                                              json::object params) {
   auto who = co_await require_active(store_, caller.user_id, app_id);
@@ -458,20 +478,9 @@ asio::awaitable<json::value> AppHost::action(const Caller& caller, const std::st
   }
   Call call{caller};
   json::value out;
-  std::exception_ptr failed;
-  try {
-    co_await store::as_user(store_, caller.user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
-      call.tx = &tx;
-      out = co_await run_action(who, call, it->second, std::move(params), 0);
-      call.tx = nullptr;
-    });
-  } catch (...) {
-    failed = std::current_exception();
-    call.published = false;  // rolled back
-  }
-  call.tx = nullptr;
-  co_await finish(call);
-  if (failed) std::rethrow_exception(failed);
+  co_await within(call, true, [&]() -> asio::awaitable<void> {
+    out = co_await run_action(who, call, it->second, std::move(params), 0);
+  });
   co_return out;
 }
 
@@ -497,38 +506,21 @@ asio::awaitable<json::value> AppHost::output(const Caller& caller, const std::st
   }
   Call call{caller};
   json::value out;
-  std::exception_ptr failed;
-  try {
-    out = co_await run_output(who, call, it->second, 0);
-  } catch (...) {
-    failed = std::current_exception();
-  }
-  co_await finish(call);
-  if (failed) std::rethrow_exception(failed);
+  co_await within(call, false, [&]() -> asio::awaitable<void> { out = co_await run_output(who, call, it->second, 0); });
   co_return out;
 }
 
 asio::awaitable<void> AppHost::run_job(const std::string& user_id, const std::string& app_id, const std::string& job,
                                        const json::value& payload) {
   Call call{Caller{user_id, "schedule"}};
-  std::exception_ptr failed;
-  try {
-    co_await store::as_user(store_, user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
-      call.tx = &tx;
-      auto who = co_await require_active(tx, user_id, app_id);
-      auto it = who.app->jobs().find(job);
-      if (it == who.app->jobs().end())
-        throw Exception(Error::not_found("unknown_job", who.spec->name + " no longer has the job '" + job + "'."));
-      CallContext context(*this, who, call, 0);
-      co_await it->second(context.ctx, payload);
-    });
-  } catch (...) {
-    failed = std::current_exception();
-    call.published = false;
-  }
-  call.tx = nullptr;
-  co_await finish(call);
-  if (failed) std::rethrow_exception(failed);
+  co_await within(call, true, [&]() -> asio::awaitable<void> {
+    auto who = co_await require_active(*call.tx, user_id, app_id);
+    auto it = who.app->jobs().find(job);
+    if (it == who.app->jobs().end())
+      throw Exception(Error::not_found("unknown_job", who.spec->name + " no longer has the job '" + job + "'."));
+    CallContext context(*this, who, call, 0);
+    co_await it->second(context.ctx, payload);
+  });
 }
 
 asio::awaitable<void> AppHost::on_event(const bus::Event& event) {
@@ -541,8 +533,8 @@ asio::awaitable<void> AppHost::on_event(const bus::Event& event) {
     Call call{Caller{event.user_id, "stream"}};
     std::exception_ptr failed;
     try {
-      co_await store::as_user(store_, event.user_id, [&](store::Transaction& tx) -> asio::awaitable<void> {
-        call.tx = &tx;
+      co_await within(call, true, [&]() -> asio::awaitable<void> {
+        store::Transaction& tx = *call.tx;
         std::optional<Active> who;
         try {
           who = co_await require_active(tx, event.user_id, consumer_id);
@@ -570,10 +562,7 @@ asio::awaitable<void> AppHost::on_event(const bus::Event& event) {
       });
     } catch (...) {
       failed = std::current_exception();
-      call.published = false;
     }
-    call.tx = nullptr;
-    co_await finish(call);
     if (failed) {
       try {
         std::rethrow_exception(failed);

@@ -119,6 +119,10 @@ class AppHost {
   store::Store& store_;
   const kernel::registry::Catalog& catalog_;
   asio::awaitable<void> finish(Call& call);
+  // Runs body for a top-level call — in a transaction scoped to the caller when asked
+  // (call.tx is set meanwhile) — then writes the call's audit entries and wakes the outbox,
+  // whether it succeeded or not; rethrows what body threw.
+  asio::awaitable<void> within(Call& call, bool transaction, const std::function<asio::awaitable<void>()>& body);
 
   kernel::grants::Grants& grants_;
   const core::Clock& clock_;

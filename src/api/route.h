@@ -1,0 +1,23 @@
+#pragma once
+// One way to declare a route for a signed-in user: the route table is data (schemas for
+// OpenAPI and body validation), and every route of app_routes, notification_routes and
+// schedule_routes is this shape. An empty `request` means the route takes no body.
+#include <string>
+#include <string_view>
+
+#include "http/router.h"
+
+namespace krilin::api {
+
+struct UserRoute {
+  http::Method method;
+  std::string path, summary, tag;
+  std::string_view request;   // JSON Schema text of the body, or empty
+  std::string_view response;  // JSON Schema text of the 2xx answer
+  http::Handler handler;
+  int status = 200;
+};
+
+void add_user_route(http::Router& router, UserRoute route);
+
+}  // namespace krilin::api
