@@ -7,7 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <random>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 
 namespace krilin::http {
 namespace {
@@ -254,6 +259,25 @@ TEST(StaticFiles, RouterFallbackOnlyForUnmatchedDesktopGets) {
   // Not part of the declared table (so not in OpenAPI, not in the schema check).
   EXPECT_EQ(router.routes().size(), 2u);
   EXPECT_TRUE(check_route_schemas(router).empty());
+}
+
+TEST(StaticFiles, NotBuiltNoticeForDesktopPathsOnly) {
+  Router router;
+  add_missing_web_notice(router, "Run <npm run build> & retry.");
+  auto page = router.match(Method::get, "/settings");
+  ASSERT_TRUE(page.route);
+  Request req = get("/settings");
+  auto r = [&] {
+    asio::io_context io;
+    std::optional<Response> out;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await page.route->handler(req); }, asio::detached);
+    io.run();
+    return *out;
+  }();
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("Run &lt;npm run build&gt; &amp; retry."), std::string::npos);
+  EXPECT_TRUE(router.match(Method::get, "/api/v1/x").error);
 }
 
 }  // namespace

@@ -166,6 +166,25 @@ test('the command palette logs a habit by name', async () => {
   await page.getByText('All done today').waitFor();
 });
 
+test('edit a habit, then archive it after a confirmation', async () => {
+  await page.getByRole('button', { name: 'More for Walk' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit “Walk”' });
+  await edit.getByLabel('Name').fill('Evening walk');
+  await edit.getByRole('radio', { name: 'On some days' }).click();
+  await edit.getByRole('button', { name: 'Saturday' }).click();
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Mon, Tue, Wed, Thu, Fri, Sat').first().waitFor();
+
+  await page.getByRole('button', { name: 'More for Evening walk' }).click();
+  await page.getByRole('menuitem', { name: 'Archive…' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Archive “Evening walk”?' });
+  await screen('habit-archive-confirm');
+  await confirm.getByRole('button', { name: 'Archive habit' }).click();
+  await page.getByRole('checkbox', { name: /Evening walk/ }).waitFor({ state: 'detached' });
+  await page.getByText('All done today').waitFor();
+});
+
 test('the desktop: several dashboards, widgets added and removed (saved for the next visit)', async () => {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'New dashboard' }).click();
