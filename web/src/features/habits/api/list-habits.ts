@@ -13,10 +13,16 @@ export function listHabits(includeArchived: boolean, signal?: AbortSignal): Prom
   return runAction<HabitList>(APP_ID, 'list_habits', includeArchived ? { include_archived: true } : {}, signal);
 }
 
-export function useHabits({ includeArchived = false, enabled = true }: { includeArchived?: boolean; enabled?: boolean } = {}) {
+export function useHabits({
+  includeArchived = false,
+  enabled = true,
+  inBackground = false,
+}: { includeArchived?: boolean; enabled?: boolean; inBackground?: boolean } = {}) {
   return useQuery({
     queryKey: habitsKey(includeArchived),
     queryFn: ({ signal }) => listHabits(includeArchived, signal),
     enabled,
+    // A background reader (the palette's commands) does not refetch on every focus.
+    refetchOnWindowFocus: !inBackground,
   });
 }

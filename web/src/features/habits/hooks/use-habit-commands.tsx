@@ -12,7 +12,7 @@ import { useUndoCompletion } from '../api/undo-completion';
 // today (or "Undo" once done), and "New habit".
 export function useHabitCommands(enabled: boolean): PaletteCommand[] {
   const navigate = useNavigate();
-  const habits = useHabits({ enabled });
+  const habits = useHabits({ enabled, inBackground: true });
   const log = useLogCompletion();
   const undo = useUndoCompletion();
   if (!enabled) return [];
