@@ -8,12 +8,17 @@
 #   - GET /health on the bare Beast server (bench/http/bare_server.cpp), this machine's
 #     HTTP ceiling, in interleaved rounds as bench/http.sh does;
 #   - on PostgreSQL, raw pgbench of a single-row SELECT by id and a single-row INSERT of the
-#     same habit row into the same table of the same database, 8 clients (krilin's default
-#     database pool size), in the same rounds.
+#     same habit row into the same table of the same database, as the same role under the
+#     same row-level security, 8 clients (krilin's default database pool size), in the same
+#     rounds.
 #   bench/apps.sh KRILIN_BIN BARE_BIN DATABASE_URL OUT_JSON
-# DATABASE_URL names any database on the PostgreSQL server to use (bench/run passes
-# $KRILIN_TEST_DATABASE_URL); a fresh database is created next to it and dropped at the end.
-# An empty DATABASE_URL measures SQLite only. Any non-2xx answer or socket error fails the run.
+# DATABASE_URL is a superuser's URL of any database on the PostgreSQL server (bench/run
+# passes $KRILIN_TEST_DATABASE_URL). Krilin connects as docs/apps.md asks for production: as
+# a fresh ordinary role (NOSUPERUSER NOBYPASSRLS) owning a fresh database, both dropped at
+# the end. An empty DATABASE_URL measures SQLite only. Any non-2xx answer, or connect, read
+# or write error, fails the run; wrk's timeouts (no answer within its 2 s) are counted in
+# the results as wrk_timeouts, over all rounds: on this shared machine a build next door can
+# stall one request.
 set -euo pipefail
 krilin=$1 bare=$2 pg_url=$3 out=$4
 tmp=$(mktemp -d)
@@ -27,7 +32,9 @@ krilin_pid="" bare_pid="" bench_db=""
 cleanup() {
   [ -n "$krilin_pid" ] && { kill -TERM "$krilin_pid" 2>/dev/null; wait "$krilin_pid" 2>/dev/null || true; }
   [ -n "$bare_pid" ] && { kill -TERM "$bare_pid" 2>/dev/null; wait "$bare_pid" 2>/dev/null || true; }
-  [ -n "$bench_db" ] && psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $bench_db" 2>/dev/null || true
+  if [ -n "$bench_db" ]; then
+    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $bench_db" -c "DROP ROLE IF EXISTS $bench_db" >/dev/null 2>&1 || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -45,7 +52,8 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
 LUA
 
-# wrk URL [TOKEN BODY] → "rps p50_ms p99_ms"; fails on any non-2xx answer or socket error.
+# wrk URL [TOKEN BODY] → "rps p50_ms p99_ms timeouts"; fails on any non-2xx answer or on
+# connect, read or write errors.
 measure() {
   local url=$1 token=${2:-} body=${3:-}
   if [ -n "$token" ]; then
@@ -53,16 +61,21 @@ measure() {
   else
     wrk -t2 -c32 -d"${seconds}s" --latency "$url" >"$tmp/wrk.txt" 2>&1 || true
   fi
-  if grep -q -e 'Non-2xx' -e 'Socket errors' "$tmp/wrk.txt" || ! grep -q '^Requests/sec:' "$tmp/wrk.txt"; then
+  # "Socket errors: connect 0, read 0, write 0, timeout 0" (printed only when one is not 0)
+  local socket timeouts
+  socket=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 }' "$tmp/wrk.txt")
+  timeouts=$(awk '/Socket errors:/ { print $10 + 0 }' "$tmp/wrk.txt")
+  if grep -q 'Non-2xx' "$tmp/wrk.txt" || [ "${socket:-0}" != 0 ] || ! grep -q '^Requests/sec:' "$tmp/wrk.txt"; then
     echo "apps.sh: errors from $url ${body:+with $body}:" >&2
     cat "$tmp/wrk.txt" >&2
     return 1
   fi
+  [ "${timeouts:-0}" = 0 ] || echo "apps.sh: warning: $timeouts wrk timeouts from $url ${body:+with $body}" >&2
   local rps p50 p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$tmp/wrk.txt")
   p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.txt")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${timeouts:-0}"
 }
 
 # One call with curl, to fail early and legibly when a request is wrong (wrk only counts).
@@ -96,7 +109,8 @@ if (mode === "setup") {
     const email = `bench-${who}@example.com`;
     const token = (await call("/api/v1/auth/signup", { email, password, name: `Bench ${who}` })).access_token;
     await call("/api/v1/apps/habit-tracker/install", {}, token);
-    out[who] = { email, token };
+    const user_id = JSON.parse(Buffer.from(token.split(".")[1], "base64url")).sub;
+    out[who] = { email, token, user_id };
   }
   const ids = [];
   const create = (i) => call("/api/v1/apps/habit-tracker/action",
@@ -112,8 +126,8 @@ if (mode === "setup") {
 }
 JS
 
-run_backend() {  # NAME DATABASE_URL(empty for SQLite) OUT_JSON
-  local name=$1 db=$2 result=$3 port base
+run_backend() {  # NAME DATABASE_URL ADMIN_URL (both empty for SQLite) OUT_JSON
+  local name=$1 db=$2 admin=$3 result=$4 port base
   port=$(free_port)
   base="http://127.0.0.1:$port"
   local dbenv=(-u KRILIN_DATABASE_URL)  # SQLite in the data directory unless a database is given
@@ -123,13 +137,12 @@ run_backend() {  # NAME DATABASE_URL(empty for SQLite) OUT_JSON
   krilin_pid=$!
   wait_up "$base/health" || { cat "$tmp/krilin-$name.out" "$tmp/krilin-$name.err" >&2; return 1; }
 
-  local setup reader writer habit reader_email writer_email token_at
+  local setup reader writer habit reader_email writer_email reader_id writer_id token_at
   setup=$(node "$tmp/client.mjs" setup "$base" "$seed")
-  reader=$(node -e 'console.log(JSON.parse(process.argv[1]).reader.token)' "$setup")
-  writer=$(node -e 'console.log(JSON.parse(process.argv[1]).writer.token)' "$setup")
-  reader_email=$(node -e 'console.log(JSON.parse(process.argv[1]).reader.email)' "$setup")
-  writer_email=$(node -e 'console.log(JSON.parse(process.argv[1]).writer.email)' "$setup")
-  habit=$(node -e 'console.log(JSON.parse(process.argv[1]).habit_id)' "$setup")
+  field() { node -e 'console.log(process.argv[2].split(".").reduce((o, k) => o[k], JSON.parse(process.argv[1])))' "$setup" "$1"; }
+  reader=$(field reader.token) reader_email=$(field reader.email) reader_id=$(field reader.user_id)
+  writer=$(field writer.token) writer_email=$(field writer.email) writer_id=$(field writer.user_id)
+  habit=$(field habit_id)
   token_at=$(date +%s)
 
   local action="$base/api/v1/apps/habit-tracker/action" query="$base/api/v1/apps/habit-tracker/query"
@@ -141,21 +154,21 @@ run_backend() {  # NAME DATABASE_URL(empty for SQLite) OUT_JSON
   node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); if (d.items.length !== 20) { console.error("query gave", d.items.length, "items"); process.exit(1) }' "$tmp/check.json"
   check_call "$action" "$writer" "$create_body"
 
-  # pgbench: the same habit row, read by id and owner as Records::find does, and inserted
-  # as Records::insert does, under another owner so that it never shows in krilin's reads.
+  # pgbench, as krilin's role with the policy's krilin.user_id set for the session
+  # (PGOPTIONS): the reader's habit read by id and owner as Records::find does, and the
+  # habit row inserted as Records::insert does, as the writer (whose habits nobody reads).
   # Values go in through -D (pgbench takes any :word in the script for a variable).
   if [ -n "$db" ]; then
     cat >"$tmp/select.sql" <<'SQL'
 SELECT id, data, version, created_at, updated_at FROM app_habit_tracker_habits WHERE id = :id AND user_id = :uid AND deleted_at IS NULL;
 SQL
     cat >"$tmp/insert.sql" <<'SQL'
-INSERT INTO app_habit_tracker_habits (id, user_id, data, version, created_at, updated_at) VALUES (gen_random_uuid()::text, 'bench-pgbench', :row, 1, 1700000000000, 1700000000000);
+INSERT INTO app_habit_tracker_habits (id, user_id, data, version, created_at, updated_at) VALUES (gen_random_uuid()::text, :uid, :row, 1, 1700000000000, 1700000000000);
 SQL
   fi
-  local uid=""
-  [ -n "$db" ] && uid=$(psql -qtA "$db" -c "SELECT user_id FROM app_habit_tracker_habits WHERE id = '$habit'")
-  pgbench_run() {  # SCRIPT → "tps latency_avg_ms"
-    "$pgbin/pgbench" -n -M prepared -c "$pg_clients" -j 2 -T "$seconds" -D "id=$habit" -D "uid=$uid" \
+  pgbench_run() {  # SCRIPT USER_ID → "tps latency_avg_ms"
+    PGOPTIONS="-c krilin.user_id=$2" \
+    "$pgbin/pgbench" -n -M prepared -c "$pg_clients" -j 2 -T "$seconds" -D "id=$habit" -D "uid=$2" \
       -D 'row={"name":"bench","schedule":{"kind":"daily"},"target":1,"active":true,"archived":false}' \
       -f "$1" "$db" >"$tmp/pgbench.txt" 2>&1 || true
     if ! grep -q '^tps = ' "$tmp/pgbench.txt" || grep -q 'number of failed transactions: [1-9]' "$tmp/pgbench.txt"; then
@@ -164,7 +177,7 @@ SQL
     echo "$(awk '/^tps = / {print $3}' "$tmp/pgbench.txt") $(awk '/latency average/ {print $4}' "$tmp/pgbench.txt")"
   }
 
-  local b="0 0 0" l="0 0 0" c="0 0 0" q="0 0 0" ps="0 0" pi="0 0" r
+  local b="0 0 0" l="0 0 0" c="0 0 0" q="0 0 0" ps="0 0" pi="0 0" r seen tb=0 tl=0 tq=0 tc=0
   for round in $(seq "$rounds"); do
     if [ $(( $(date +%s) - token_at )) -gt 600 ]; then  # access tokens live 15 minutes
       reader=$(node "$tmp/client.mjs" login "$base" "$reader_email")
@@ -176,22 +189,23 @@ SQL
     "$bare" "$bport" >/dev/null &
     bare_pid=$!
     wait_up "http://127.0.0.1:$bport/health"
-    r=$(measure "http://127.0.0.1:$bport/health"); b=$(better "$r" "$b")
+    r=$(measure "http://127.0.0.1:$bport/health"); b=$(better "$r" "$b"); tb=$((tb + ${r##* })); seen="bare $r"
     kill -TERM "$bare_pid"; wait "$bare_pid" || true; bare_pid=""
 
-    r=$(measure "$action" "$reader" "$log_body"); l=$(better "$r" "$l")
-    r=$(measure "$query" "$reader" "$query_body"); q=$(better "$r" "$q")
-    r=$(measure "$action" "$writer" "$create_body"); c=$(better "$r" "$c")
+    r=$(measure "$action" "$reader" "$log_body"); l=$(better "$r" "$l"); tl=$((tl + ${r##* })); seen+=" | log_completion $r"
+    r=$(measure "$query" "$reader" "$query_body"); q=$(better "$r" "$q"); tq=$((tq + ${r##* })); seen+=" | query $r"
+    r=$(measure "$action" "$writer" "$create_body"); c=$(better "$r" "$c"); tc=$((tc + ${r##* })); seen+=" | create_habit $r"
     if [ -n "$db" ]; then
-      r=$(pgbench_run "$tmp/select.sql"); ps=$(better "$r" "$ps")
-      r=$(pgbench_run "$tmp/insert.sql"); pi=$(better "$r" "$pi")
+      r=$(pgbench_run "$tmp/select.sql" "$reader_id"); ps=$(better "$r" "$ps"); seen+=" | pgbench select $r"
+      r=$(pgbench_run "$tmp/insert.sql" "$writer_id"); pi=$(better "$r" "$pi"); seen+=" | pgbench insert $r"
     fi
-    echo "apps.sh: $name round $round: bare $b | log_completion $l | query $q | create_habit $c${db:+ | pgbench select $ps insert $pi}" >&2
+    echo "apps.sh: $name round $round (req/s p50_ms p99_ms wrk_timeouts): $seen" >&2
   done
   local logs habits
   if [ -n "$db" ]; then
-    logs=$(psql -qtA "$db" -c "SELECT count(*) FROM app_habit_tracker_habit_logs")
-    habits=$(psql -qtA "$db" -c "SELECT count(*) FROM app_habit_tracker_habits WHERE user_id <> 'bench-pgbench'")
+    # The superuser sees past row-level security.
+    logs=$(psql -qtA "$admin" -c "SELECT count(*) FROM app_habit_tracker_habit_logs")
+    habits=$(psql -qtA "$admin" -c "SELECT count(*) FROM app_habit_tracker_habits WHERE user_id = '$reader_id'")
   else
     logs=-1 habits=-1
   fi
@@ -200,12 +214,13 @@ SQL
   node -e '
 const [name, b, l, q, c, ps, pi, pgClients, logs, habits, out] = process.argv.slice(1);
 const nums = (s) => s.split(" ").map(Number);
-const row = (s) => { const [rps, p50, p99] = nums(s); return { requests_per_second: rps, p50_ms: p50, p99_ms: p99 }; };
+const timeouts = Object.fromEntries(process.argv.slice(12).map((kv) => kv.split("=")).map(([k, v]) => [k, +v]));
+const row = (s, key) => { const [rps, p50, p99] = nums(s); return { requests_per_second: rps, p50_ms: p50, p99_ms: p99, wrk_timeouts: timeouts[key] }; };
 const bare = nums(b)[0];
-const doc = { bare_beast_health: row(b) };
+const doc = { bare_beast_health: row(b, "bare") };
 const pg = name === "postgres";
 const add = (key, s, what, pgb) => {
-  doc[key] = { what, ...row(s), ratio_to_bare: +(nums(s)[0] / bare).toFixed(3) };
+  doc[key] = { what, ...row(s, key), ratio_to_bare: +(nums(s)[0] / bare).toFixed(3) };
   if (pg) doc[key][`ratio_to_pgbench_${pgb}`] = +(nums(s)[0] / nums(pgb === "select" ? ps : pi)[0]).toFixed(3);
 };
 add("log_completion", l, "action log_completion on one habit, already logged today (read-mostly)", "select");
@@ -215,17 +230,23 @@ if (pg) {
   const pgrow = (s) => { const [tps, lat] = nums(s); return { transactions_per_second: +tps.toFixed(1), latency_avg_ms: lat }; };
   doc.pgbench_select_by_id = { tool: `pgbench -n -M prepared -c ${pgClients} -j 2`, ...pgrow(ps) };
   doc.pgbench_insert = { tool: `pgbench -n -M prepared -c ${pgClients} -j 2`, ...pgrow(pi) };
-  doc.rows_after = { habit_logs: +logs, habits_of_krilin_users: +habits };
+  doc.rows_after = { habit_logs: +logs, habits_of_the_reader: +habits };
+  doc.postgresql_role = "ordinary (NOSUPERUSER NOBYPASSRLS), owner of the database; pgbench as the same role with krilin.user_id set";
 }
 require("fs").writeFileSync(out, JSON.stringify(doc, null, 2));
-' "$name" "$b" "$l" "$q" "$c" "$ps" "$pi" "$pg_clients" "$logs" "$habits" "$result"
+' "$name" "$b" "$l" "$q" "$c" "$ps" "$pi" "$pg_clients" "$logs" "$habits" "$result" \
+    "bare=$tb" "log_completion=$tl" "query=$tq" "create_habit=$tc"
 }
 
-run_backend sqlite "" "$tmp/sqlite.json"
+run_backend sqlite "" "" "$tmp/sqlite.json"
 if [ -n "$pg_url" ]; then
   bench_db="krilin_bench_apps_$$"
-  psql -q "$pg_url" -c "CREATE DATABASE $bench_db"
-  run_backend postgres "${pg_url%/*}/$bench_db" "$tmp/postgres.json"
+  psql -q "$pg_url" -c "CREATE ROLE $bench_db LOGIN NOSUPERUSER NOBYPASSRLS" -c "CREATE DATABASE $bench_db OWNER $bench_db"
+  url_of() {  # USER|"" DATABASE → the URL of $pg_url with that user and database
+    node -e 'const u = new URL(process.argv[1]); if (process.argv[2]) { u.username = process.argv[2]; u.password = ""; }
+      u.pathname = "/" + process.argv[3]; console.log(u.toString())' "$pg_url" "$1" "$2"
+  }
+  run_backend postgres "$(url_of "$bench_db" "$bench_db")" "$(url_of "" "$bench_db")" "$tmp/postgres.json"
 else
   echo '"skipped: no DATABASE_URL"' >"$tmp/postgres.json"
 fi
