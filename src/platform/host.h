@@ -62,7 +62,7 @@ class AppHost {
 
   // Every app of the catalog must have its code in `apps` and the reverse, with exactly
   // the actions and outputs its manifest declares; otherwise std::invalid_argument naming
-  // the differences (the build-time check, apps/check_apps.cpp, reports the same).
+  // the differences (the build-time check, src/server/check_apps.cpp, reports the same).
   AppHost(store::Store& store, const kernel::registry::Catalog& catalog, kernel::grants::Grants& grants, const core::Clock& clock,
           std::map<std::string, std::shared_ptr<const sdk::App>> apps);
 

@@ -2,7 +2,7 @@
 // The app SDK: everything an app author sees (with result.h and json.h). An app is an App
 // object that registers a handler for each action and a producer for each output its
 // manifest declares; the platform checks, at build time, that the two lists agree
-// (apps/check_apps.cpp) and, at run time, does every shared check before a handler runs:
+// (src/server/check_apps.cpp) and, at run time, does every shared check before a handler runs:
 // the app is installed and enabled for the caller, the params pass the action's schema,
 // cross-app reads are granted and audited.
 //

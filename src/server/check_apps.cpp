@@ -1,4 +1,5 @@
-// Build-time check of the apps (run by the build, see apps/CMakeLists.txt):
+// Build-time check of the apps (run by the build, see src/server/CMakeLists.txt; it
+// lives with the assembly because it needs the platform, which no app may include):
 //   - every manifest is valid and the catalog they form is consistent;
 //   - each app's code implements exactly the actions, outputs and streams its manifest
 //     declares (AppHost::binding_problems);
