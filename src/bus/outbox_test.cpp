@@ -4,16 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <thread>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
-#include "core/blocking_pool.h"
 #include "core/ids.h"
+#include "store/testing/temp_sqlite.h"
 
 namespace krilin::bus {
 namespace {
@@ -21,29 +15,15 @@ namespace {
 class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-    dir_ = std::filesystem::temp_directory_path() / ("krilin-outbox-" + core::random_hex(6));
-    std::filesystem::create_directories(dir_);
-    store::StoreOptions o;
-    o.url = "sqlite:" + (dir_ / "krilin.db").string();
-    o.synchronous = "OFF";
-    store_ = run(store::open_store(o, pool_, io_.get_executor()));
-    run(store_->migrate());
     bus_ = make_local_bus();
     bus_->subscribe([this](const Event& e) {
       std::lock_guard lock(mu_);
       seen_.push_back(e);
     });
   }
-  void TearDown() override {
-    run([&]() -> asio::awaitable<void> { co_await store_->close(); }());
-    work_.reset();
-    thread_.join();
-    std::filesystem::remove_all(dir_);
-  }
   template <class T>
   T run(asio::awaitable<T> task) {
-    return asio::co_spawn(io_, std::move(task), asio::use_future).get();
+    return db_.run(std::move(task));
   }
   Event append(const std::string& user, const std::string& stream, int n) {
     return run([&]() -> asio::awaitable<Event> {
@@ -56,13 +36,9 @@ class OutboxTest : public ::testing::Test {
     }());
   }
 
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
-  std::thread thread_;
-  core::BlockingPool pool_{2, 64};
+  store::testing::TempSqlite db_{"outbox"};
+  store::Store* store_ = &db_.store();
   core::FakeClock clock_;
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<Bus> bus_;
   std::mutex mu_;
   std::vector<Event> seen_;

@@ -5,18 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <thread>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
 #include "all_apps.h"
 #include "bus/outbox.h"
-#include "core/blocking_pool.h"
 #include "core/ids.h"
+#include "store/testing/temp_sqlite.h"
 #include "kernel/registry/installer.h"
 
 namespace krilin::platform {
@@ -29,14 +23,6 @@ using kernel::registry::Installer;
 class HostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-    dir_ = std::filesystem::temp_directory_path() / ("krilin-host-" + core::random_hex(6));
-    std::filesystem::create_directories(dir_);
-    store::StoreOptions o;
-    o.url = "sqlite:" + (dir_ / "krilin.db").string();
-    o.synchronous = "OFF";
-    store_ = run(store::open_store(o, pool_, io_.get_executor()));
-    run(store_->migrate());
     std::vector<json::value> manifests;
     std::map<std::string, std::shared_ptr<const sdk::App>> code;
     for (const auto& b : apps::all_apps()) {
@@ -50,15 +36,9 @@ class HostTest : public ::testing::Test {
     alice_ = user("alice");
     bob_ = user("bob");
   }
-  void TearDown() override {
-    run([&]() -> awaitable<void> { co_await store_->close(); }());
-    work_.reset();
-    thread_.join();
-    std::filesystem::remove_all(dir_);
-  }
   template <class T>
   T run(awaitable<T> task) {
-    return asio::co_spawn(io_, std::move(task), asio::use_future).get();
+    return db_.run(std::move(task));
   }
   Caller user(const std::string& name) {
     std::string id = core::new_id();
@@ -85,13 +65,9 @@ class HostTest : public ::testing::Test {
     return run(host_->output(who, app, name));
   }
 
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
-  std::thread thread_;
-  core::BlockingPool pool_{2, 64};
+  store::testing::TempSqlite db_{"host"};
+  store::Store* store_ = &db_.store();
   core::FakeClock clock_{1'767'225'600'000};  // 2026-01-01T00:00:00Z
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<Installer> installer_;
   std::unique_ptr<kernel::grants::Grants> grants_;
