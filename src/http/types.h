@@ -47,11 +47,25 @@ struct Request {
   const std::string& param(const std::string& name) const { return params.at(name); }
 };
 
+// The body of a streamed response, as its producer sees it (see Response::stream).
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+  // Sends `chunk` at once (one HTTP/1.1 chunk, flushed). False once the client has gone or
+  // the write deadline passed; the producer should then stop.
+  virtual asio::awaitable<bool> write(std::string_view chunk) = 0;
+};
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type = "application/json";
+  // When set, `body` is ignored: the server sends the status and headers with
+  // `Transfer-Encoding: chunked` (and `Cache-Control: no-cache`), then runs `stream`, which
+  // writes the body as it is produced (Server-Sent Events). The connection is kept alive
+  // afterwards only when the producer returned normally and every write succeeded.
+  std::function<asio::awaitable<void>(ResponseWriter&)> stream;
 
   static Response json(int status, const Json& value);
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
