@@ -14,6 +14,7 @@ void add_user_route(http::Router& router, UserRoute u) {
   if (!u.request.empty()) r.request_schema = json::parse(u.request);
   r.no_body = u.request.empty() && (u.method == Method::post || u.method == Method::put || u.method == Method::patch);
   r.response_schema = json::parse(u.response);
+  r.content_type = std::move(u.content_type);
   r.handler = std::move(u.handler);
   router.add(std::move(r));
 }

@@ -16,6 +16,7 @@ struct UserRoute {
   std::string_view response;  // JSON Schema text of the 2xx answer
   http::Handler handler;
   int status = 200;
+  std::string content_type = "application/json";  // of the answer (text/event-stream for streams)
 };
 
 void add_user_route(http::Router& router, UserRoute route);

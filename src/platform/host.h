@@ -51,6 +51,8 @@ namespace krilin::platform {
 
 namespace asio = boost::asio;
 
+class AgentGateway;
+
 struct Caller {
   std::string user_id;
   std::string address;  // for the audit log
@@ -66,9 +68,14 @@ class AppHost {
   AppHost(store::Store& store, const kernel::registry::Catalog& catalog, kernel::grants::Grants& grants, const core::Clock& clock,
           std::map<std::string, std::shared_ptr<const sdk::App>> apps);
 
-  // Runs an action for the caller; answers the handler's result.
+  // Runs an action for the caller; answers the handler's result. `agent_chain`: the agents
+  // on whose behalf it runs (an agent's tool call), so that agent_query loops are seen.
   asio::awaitable<json::value> action(const Caller& caller, const std::string& app_id, const std::string& action,
-                                      json::object params);
+                                      json::object params, std::vector<std::string> agent_chain = {});
+  // `consumer`'s agent asking `provider`'s agent, at the top level (an agent's ask_app tool):
+  // the checks and audit of ctx.apps.get(provider).agent_query, without a transaction.
+  asio::awaitable<json::object> ask_agent(const Caller& caller, const std::string& consumer, const std::string& provider,
+                                          std::string question, std::vector<std::string> agent_chain = {});
   // One page of the app's table, for the caller: {"items", "next_cursor"}.
   asio::awaitable<json::object> query(const Caller& caller, const std::string& app_id, const json::value& query);
   // The caller reading one of an app's outputs directly (their own data: no grant).
@@ -78,6 +85,10 @@ class AppHost {
   // scheduler behind ctx.schedule.
   void set_outbox(bus::Outbox* outbox) { outbox_ = outbox; }
   void set_scheduler(kernel::scheduler::Scheduler* scheduler) { scheduler_ = scheduler; }
+  // The agents layer behind ctx.ai and ctx.apps.get(id).agent_query (src/agents); without
+  // one both answer unavailable `no_model_configured` / `agents_unavailable`.
+  void set_agents(AgentGateway* agents) { agents_ = agents; }
+  AgentGateway* agents() const { return agents_; }
   kernel::scheduler::Scheduler* scheduler() const { return scheduler_; }
   // The scheduler's callback: runs an app's job for the user (throws to fail the run:
   // app_not_installed / app_disabled / unknown_job, or whatever the job threw).
@@ -102,6 +113,8 @@ class AppHost {
     store::Transaction* tx = nullptr;  // the action's transaction; null for read-only calls
     std::vector<std::pair<std::string, json::object>> audits;  // (action, detail), consumer in detail
     bool published = false;
+    bool read_only = false;  // a read_only action: writes are refused
+    std::vector<std::string> agent_chain;  // the agents asking, outermost first (agent_query loops)
     store::Executor& db(store::Store& s) const { return tx ? static_cast<store::Executor&>(*tx) : s; }
   };
   asio::awaitable<Active> require_active(store::Executor& db, const std::string& user_id, const std::string& app_id);
@@ -109,6 +122,10 @@ class AppHost {
                                           json::object params, int depth);
   asio::awaitable<json::value> run_output(const Active& who, Call& call, const kernel::registry::OutputDef& def,
                                           int depth);
+  // ctx.apps.get(provider).agent_query(question): checks (declared uses.agent, provider
+  // active, agent grant, no loop, depth), audits, then asks the gateway.
+  asio::awaitable<json::object> agent_query(const Active& consumer, Call& call, const std::string& provider,
+                                            std::string question, int depth);
   asio::awaitable<json::value> cross_read(const Active& consumer, Call& call, const std::string& provider,
                                           const std::string& kind, const std::string& name, json::object params,
                                           int depth);
@@ -128,7 +145,22 @@ class AppHost {
   const core::Clock& clock_;
   bus::Outbox* outbox_ = nullptr;
   kernel::scheduler::Scheduler* scheduler_ = nullptr;
+  AgentGateway* agents_ = nullptr;
   std::map<std::string, std::shared_ptr<const sdk::App>> apps_;
+};
+
+// What the platform asks of the agents layer (src/agents implements it).
+class AgentGateway {
+ public:
+  virtual ~AgentGateway() = default;
+  // `provider`'s agent answering `question` for the call's user without a user to confirm
+  // anything (non-destructive tools only), its tool calls run within `call` at `depth`.
+  // Answers {"answer", "routed", "tool_calls", "cost_micros"}.
+  virtual asio::awaitable<json::object> agent_query(const AppHost::Active& provider, AppHost::Call& call,
+                                                    std::string question, int depth) = 0;
+  // One model completion for app code (ctx.ai), charged to the user: the reply's text.
+  virtual asio::awaitable<std::string> complete(const AppHost::Active& app, AppHost::Call& call, std::string system,
+                                                std::string prompt, int max_tokens) = 0;
 };
 
 }  // namespace krilin::platform

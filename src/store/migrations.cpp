@@ -195,6 +195,51 @@ const std::vector<Migration>& all() {
                 " status TEXT NOT NULL,"
                 " error TEXT)",
                 "CREATE INDEX schedule_runs_schedule ON schedule_runs (schedule_id, id)"}},
+      {.version = 8,
+       .name = "agents",
+       .both = {// Conversations with an app's agent, per (user, app): the messages as provider-neutral
+                // blocks (JSON), a running summary of what fell out of the window.
+                "CREATE TABLE agent_conversations ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " app_id TEXT NOT NULL,"
+                " title TEXT NOT NULL,"
+                " summary TEXT NOT NULL DEFAULT '',"
+                " created_at BIGINT NOT NULL,"
+                " updated_at BIGINT NOT NULL)",
+                "CREATE INDEX agent_conversations_user ON agent_conversations (user_id, app_id, updated_at)",
+                "CREATE TABLE agent_messages ("
+                " id TEXT PRIMARY KEY,"
+                " conversation_id TEXT NOT NULL REFERENCES agent_conversations(id) ON DELETE CASCADE,"
+                " user_id TEXT NOT NULL,"
+                " role TEXT NOT NULL,"
+                " content TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL)",
+                "CREATE INDEX agent_messages_conversation ON agent_messages (conversation_id, id)",
+                // A turn paused on a destructive tool call, waiting for the user's yes or no.
+                "CREATE TABLE agent_confirmations ("
+                " id TEXT PRIMARY KEY,"
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " app_id TEXT NOT NULL,"
+                " conversation_id TEXT NOT NULL REFERENCES agent_conversations(id) ON DELETE CASCADE,"
+                " state TEXT NOT NULL,"
+                " turn TEXT NOT NULL,"
+                " created_at BIGINT NOT NULL,"
+                " expires_at BIGINT NOT NULL)",
+                "CREATE INDEX agent_confirmations_user ON agent_confirmations (user_id, conversation_id)",
+                // Tokens and cost per user, UTC day, app and model: the daily cap reads it.
+                "CREATE TABLE usage_daily ("
+                " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " day TEXT NOT NULL,"
+                " app_id TEXT NOT NULL,"
+                " model TEXT NOT NULL,"
+                " calls BIGINT NOT NULL,"
+                " input_tokens BIGINT NOT NULL,"
+                " output_tokens BIGINT NOT NULL,"
+                " cache_creation_tokens BIGINT NOT NULL,"
+                " cache_read_tokens BIGINT NOT NULL,"
+                " cost_micros BIGINT NOT NULL,"
+                " PRIMARY KEY (user_id, day, app_id, model))"}},
   };
   return list;
 }

@@ -12,7 +12,7 @@
 // expected failure by throwing krilin::Exception(Error{…}); the platform adds the app's id
 // to the error envelope. Handlers are coroutines and must not block.
 //
-// Later issues add files, ai and integrations to the same context.
+// Later issues add files and integrations to the same context.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -87,6 +87,13 @@ class AppHandle {
   virtual asio::awaitable<json::value> get_output(std::string output) = 0;
   // Runs one of the other app's non-destructive actions (declared in `uses.actions`).
   virtual asio::awaitable<json::value> query(std::string action, json::object params) = 0;
+  // Asks the other app's agent a question (declared with `uses.agent`, and the user's
+  // `agent` grant): answers {"answer", "routed", "tool_calls", "cost_micros"}. The other agent
+  // runs without a user to confirm anything, so it uses only non-destructive actions. Agents
+  // asking each other in a loop (A asks B asks A) are stopped: conflict `agent_loop`; past
+  // the call depth, conflict `call_depth_exceeded`. Its model calls are charged to the
+  // user's daily budget (429 `budget_exceeded`). Audited as `app.agent_query`.
+  virtual asio::awaitable<json::object> agent_query(std::string question) = 0;
 };
 
 class Apps {
@@ -150,6 +157,24 @@ class Schedule {
   virtual asio::awaitable<std::vector<ScheduleInfo>> list() = 0;
 };
 
+// ctx.ai: model calls for app code, with the provider and the model tier the platform and
+// the app's manifest (`agent.model`) chose. The manifest must declare the "ai" permission
+// (forbidden `permission_not_declared`). Every call is charged to the user's daily budget
+// (429 `budget_exceeded` before calling the model) and recorded in their usage. With no
+// provider configured: unavailable `no_model_configured`. Text given as `data` is sent as
+// data to reason about, never as instructions. Provider failures: unavailable
+// `upstream_unavailable` / `upstream_timeout` / …
+class Ai {
+ public:
+  virtual ~Ai() = default;
+  // A free-text answer to `prompt` (at most `max_tokens`, capped by the platform).
+  virtual asio::awaitable<std::string> complete(std::string prompt, int max_tokens = 500) = 0;
+  // A JSON value answering `instruction` about `data` (e.g. "classify this expense").
+  virtual asio::awaitable<json::value> analyze(std::string instruction, json::value data, int max_tokens = 500) = 0;
+  // Text written for the user following `instruction` from `context` (e.g. a summary).
+  virtual asio::awaitable<std::string> generate(std::string instruction, json::object context, int max_tokens = 500) = 0;
+};
+
 // An event of another app's stream, as a stream handler receives it.
 struct StreamEvent {
   std::string app_id;  // the publisher
@@ -177,6 +202,7 @@ struct ActionContext {
   Notifications& notifications;
   Schedule& schedule;
   Runtime& runtime;
+  Ai& ai;
 
   std::string new_id() const { return runtime.new_id(); }
   std::int64_t now_ms() const { return runtime.now_ms(); }

@@ -43,6 +43,7 @@ AppSpec spec_of(Manifest m) {
       const json::object& d = def.as_object();
       ActionDef ad{std::string(name), str(d, "description")};
       if (const json::value* x = d.if_contains("destructive")) ad.destructive = x->as_bool();
+      if (const json::value* x = d.if_contains("read_only")) ad.read_only = x->as_bool();
       ad.params_schema = d.at("params");
       ad.params = std::make_shared<const http::CompiledSchema>(http::compile_schema(ad.params_schema).value());
       a.actions.emplace(ad.name, std::move(ad));

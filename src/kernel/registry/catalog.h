@@ -27,6 +27,9 @@ enum class Access { any_app, requires_permission };
 struct ActionDef {
   std::string name, description;
   bool destructive = false;
+  // Runs without a transaction and may not write (conflict `read_only_action`): for actions
+  // that only read, and must for actions that wait on a model (ctx.ai, agent_query).
+  bool read_only = false;
   std::shared_ptr<const http::CompiledSchema> params;
   json::value params_schema;
 };
