@@ -10,6 +10,8 @@
 // timeout `upstream_timeout`, unavailable `upstream_unavailable` (refused, reset, TLS
 // failure), unavailable `upstream_too_large` for an answer past the bound.
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,22 @@ struct ClientResponse {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// How HttpClient::stream() delivers an answer and which deadlines it keeps.
+struct StreamOptions {
+  // Resolve + connect + TLS handshake + sending the request + receiving the answer's head.
+  std::chrono::milliseconds connect_timeout{10000};
+  // The longest silence allowed between two reads of the body.
+  std::chrono::milliseconds idle_timeout{30000};
+  // The whole exchange ends by then at the latest (unset: no overall bound besides the two
+  // above). The earlier of this and each of the two timeouts applies.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  // Called once with the status and headers (body empty), before any on_data.
+  std::function<void(const ClientResponse&)> on_head;
+  // Called with each piece of a 2xx body as it arrives (chunked framing removed); returning
+  // false stops reading and closes the connection (stream() then returns normally).
+  std::function<bool(std::string_view)> on_data;
+};
+
 class HttpClient {
  public:
   struct Options {
@@ -52,6 +70,17 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   asio::awaitable<ClientResponse> fetch(ClientRequest request);
+
+  // Like fetch(), but a 2xx body is handed to `options.on_data` piece by piece as it arrives
+  // (chunked or content-length framed, or up to the end of the connection) and is not kept:
+  // the returned response has status and headers and an empty body. Any other status is read
+  // whole into `body` (so the caller can parse the error), under the same bound and deadlines.
+  // `request.timeout` is not used; `request.max_response_bytes` bounds the body (streamed or
+  // not). Failures are thrown as for fetch(): upstream_timeout when a deadline passes (connect,
+  // idle or overall), upstream_unavailable when the connection fails or is cut before the body
+  // is complete, upstream_too_large past the bound, invalid_url. Exceptions thrown by the
+  // callbacks propagate unchanged.
+  asio::awaitable<ClientResponse> stream(ClientRequest request, StreamOptions options);
 
  private:
   struct Impl;

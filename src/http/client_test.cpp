@@ -10,10 +10,15 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -227,6 +232,212 @@ TEST_F(ClientTest, HttpsVerifiesTheChainAndTheName) {
   EXPECT_EQ(error_of({.url = "https://127.0.0.1:" + std::to_string(tls.port()) + "/"}, {.ca_file = ca.string()}).code,
             "upstream_unavailable");
   std::filesystem::remove(ca);
+}
+
+
+// Answers each connection with scripted bytes: pieces written with a pause after each, then
+// the connection is closed (or left open until the server is destroyed, when `hang`).
+class RawServer {
+ public:
+  struct Piece {
+    std::string bytes;
+    std::chrono::milliseconds pause{0};
+  };
+  explicit RawServer(std::vector<Piece> pieces, bool hang = false)
+      : pieces_(std::move(pieces)), hang_(hang), acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+    port_ = acceptor_.local_endpoint().port();
+    thread_ = std::thread([this] {
+      tcp::socket s(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(s, ec);
+      if (ec || stop_) return;
+      std::string head;
+      char c;
+      while (head.find("\r\n\r\n") == std::string::npos && asio::read(s, asio::buffer(&c, 1), ec) == 1) head += c;
+      // Read the body too: closing with unread bytes would reset the connection.
+      const auto cl = head.find("Content-Length: ");
+      std::size_t left = cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 16));
+      while (left > 0 && asio::read(s, asio::buffer(&c, 1), ec) == 1) {
+        head += c;
+        --left;
+      }
+      request = head;
+      for (const auto& p : pieces_) {
+        asio::write(s, asio::buffer(p.bytes), ec);
+        if (ec) return;
+        std::this_thread::sleep_for(p.pause);
+      }
+      if (hang_) {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return stop_.load(); });
+      }
+    });
+  }
+  ~RawServer() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    boost::system::error_code ec;
+    tcp::socket poke(io_);
+    poke.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/stream"; }
+  std::string request;
+
+ private:
+  std::vector<Piece> pieces_;
+  bool hang_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
+
+struct Streamed {
+  ClientResponse response;
+  std::vector<std::string> pieces;
+  std::vector<std::chrono::steady_clock::time_point> times;
+  int heads = 0;
+  std::optional<Error> error;
+  std::string joined() const {
+    std::string s;
+    for (const auto& p : pieces) s += p;
+    return s;
+  }
+};
+
+Streamed stream(const std::string& url, StreamOptions o = {}, std::size_t max_bytes = 8 << 20,
+                std::function<bool(const std::string&)> stop_when = nullptr) {
+  asio::io_context cio;
+  HttpClient client;
+  Streamed out;
+  o.on_head = [&](const ClientResponse& head) {
+    ++out.heads;
+    EXPECT_TRUE(head.body.empty());
+  };
+  o.on_data = [&](std::string_view piece) {
+    out.pieces.emplace_back(piece);
+    out.times.push_back(std::chrono::steady_clock::now());
+    return !(stop_when && stop_when(out.joined()));
+  };
+  ClientRequest req{.method = "POST", .url = url, .body = "{}", .max_response_bytes = max_bytes};
+  auto f = asio::co_spawn(cio, client.stream(req, o), asio::use_future);
+  cio.run();
+  try {
+    out.response = f.get();
+  } catch (const Exception& e) {
+    out.error = e.error();
+  }
+  return out;
+}
+
+const std::string kSseHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+std::string chunk(std::string_view s) {
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", s.size());
+  return std::string(size) + "\r\n" + std::string(s) + "\r\n";
+}
+
+TEST(ClientStream, ChunkedPiecesArriveAsTheyAreSentNotAtTheEnd) {
+  // The chunk framing itself is cut in odd places across writes.
+  const std::string body = chunk("data: one\n\n") + chunk("data: two\n\n");
+  RawServer server({{kSseHead + body.substr(0, 5), 200ms}, {body.substr(5, 14), 200ms}, {body.substr(19) + "0\r\n\r\n", 0ms}});
+  const auto start = std::chrono::steady_clock::now();
+  auto s = stream(server.url());
+  ASSERT_FALSE(s.error) << s.error->message;
+  EXPECT_EQ(s.response.status, 200);
+  EXPECT_EQ(s.response.header("content-type"), "text/event-stream");
+  EXPECT_TRUE(s.response.body.empty());
+  EXPECT_EQ(s.heads, 1);
+  EXPECT_EQ(s.joined(), "data: one\n\ndata: two\n\n");
+  ASSERT_GE(s.pieces.size(), 2u);
+  EXPECT_LT(s.times.front() - start, 300ms);  // the first piece did not wait for the rest
+  EXPECT_NE(server.request.find("POST /stream HTTP/1.1"), std::string::npos);
+}
+
+TEST(ClientStream, ContentLengthAndUntilCloseBodies) {
+  RawServer sized({{"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello", 100ms}, {" world", 0ms}});
+  EXPECT_EQ(stream(sized.url()).joined(), "hello world");
+  RawServer until_close({{"HTTP/1.1 200 OK\r\n\r\nto the", 50ms}, {" end", 0ms}});
+  auto s = stream(until_close.url());
+  ASSERT_FALSE(s.error) << s.error->message;
+  EXPECT_EQ(s.joined(), "to the end");
+}
+
+TEST(ClientStream, ANon2xxBodyIsReadWholeForTheCaller) {
+  const std::string err = R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})";
+  RawServer server({{"HTTP/1.1 529 Overloaded\r\nContent-Type: application/json\r\nRetry-After: 2\r\n" +
+                         std::string("Content-Length: ") + std::to_string(err.size()) + "\r\n\r\n" + err.substr(0, 10),
+                     50ms},
+                    {err.substr(10), 0ms}});
+  auto s = stream(server.url());
+  ASSERT_FALSE(s.error) << s.error->message;
+  EXPECT_EQ(s.response.status, 529);
+  EXPECT_EQ(s.response.body, err);
+  EXPECT_EQ(s.response.header("retry-after"), "2");
+  EXPECT_TRUE(s.pieces.empty());
+}
+
+TEST(ClientStream, OnDataReturningFalseStopsReading) {
+  RawServer server({{kSseHead + chunk("data: one\n\n"), 100ms}, {chunk("data: two\n\n"), 0ms}}, /*hang=*/true);
+  auto s = stream(server.url(), {}, 8 << 20, [](const std::string& got) { return got.find("one") != std::string::npos; });
+  ASSERT_FALSE(s.error) << s.error->message;
+  EXPECT_EQ(s.joined(), "data: one\n\n");
+}
+
+TEST(ClientStream, DeadlinesIdleConnectAndOverall) {
+  {
+    RawServer silent({{kSseHead + chunk("data: one\n\n"), 0ms}}, /*hang=*/true);
+    StreamOptions o;
+    o.idle_timeout = 200ms;
+    auto s = stream(silent.url(), o);
+    ASSERT_TRUE(s.error);
+    EXPECT_EQ(s.error->code, "upstream_timeout");
+    EXPECT_EQ(s.joined(), "data: one\n\n");
+  }
+  {
+    RawServer no_head({{"HTTP/1.1 200", 0ms}}, /*hang=*/true);
+    StreamOptions o;
+    o.connect_timeout = 200ms;
+    auto s = stream(no_head.url(), o);
+    ASSERT_TRUE(s.error);
+    EXPECT_EQ(s.error->code, "upstream_timeout");
+    EXPECT_EQ(s.heads, 0);
+  }
+  {
+    // Events keep coming, each before the idle timeout, but the overall deadline passes.
+    std::vector<RawServer::Piece> trickle{{kSseHead, 0ms}};
+    for (int i = 0; i < 20; ++i) trickle.push_back({chunk("data: x\n\n"), 50ms});
+    RawServer server(trickle, /*hang=*/true);
+    StreamOptions o;
+    o.idle_timeout = 500ms;
+    o.deadline = std::chrono::steady_clock::now() + 300ms;
+    auto s = stream(server.url(), o);
+    ASSERT_TRUE(s.error);
+    EXPECT_EQ(s.error->code, "upstream_timeout");
+    EXPECT_GE(s.pieces.size(), 2u);
+  }
+}
+
+TEST(ClientStream, ACutStreamAndTheSizeBoundAreErrors) {
+  RawServer cut({{kSseHead + chunk("data: one\n\n") + "40\r\ndata: partial", 0ms}});
+  auto s = stream(cut.url());
+  ASSERT_TRUE(s.error);
+  EXPECT_EQ(s.error->code, "upstream_unavailable");
+  EXPECT_EQ(s.joined().substr(0, 11), "data: one\n\n");
+  RawServer big({{kSseHead + chunk(std::string(3000, 'x')) + "0\r\n\r\n", 0ms}});
+  auto b = stream(big.url(), {}, 1000);
+  ASSERT_TRUE(b.error);
+  EXPECT_EQ(b.error->code, "upstream_too_large");
+  auto refused = stream("http://127.0.0.1:1/");
+  ASSERT_TRUE(refused.error);
+  EXPECT_EQ(refused.error->code, "upstream_unavailable");
 }
 
 }  // namespace
