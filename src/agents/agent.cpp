@@ -274,8 +274,10 @@ struct AgentService::Impl {
     const auto now = clock.now_ms();
     store::Params p{text(id), text(cid), text(user), text(role), text(json::serialize(blocks_json(blocks))),
                     store::Value(now)};
+    // seq: the order within the conversation (ids are time-ordered only to the millisecond).
     co_await store.execute(
-        "INSERT INTO agent_messages (id, conversation_id, user_id, role, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO agent_messages (id, conversation_id, seq, user_id, role, content, created_at) VALUES ($1, $2, "
+        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM agent_messages WHERE conversation_id = $2), $3, $4, $5, $6)",
         std::move(p));
     store::Params q{store::Value(now), text(cid), text(user)};
     co_await store.execute("UPDATE agent_conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3", std::move(q));
@@ -285,7 +287,7 @@ struct AgentService::Impl {
   asio::awaitable<std::vector<Stored>> messages(const std::string& user, const std::string& cid) {
     store::Params p{text(cid), text(user)};
     auto rows = co_await store.query(
-        "SELECT id, role, content, created_at FROM agent_messages WHERE conversation_id = $1 AND user_id = $2 ORDER BY id",
+        "SELECT id, role, content, created_at FROM agent_messages WHERE conversation_id = $1 AND user_id = $2 ORDER BY seq",
         std::move(p));
     std::vector<Stored> out;
     for (const auto& r : rows.rows) {

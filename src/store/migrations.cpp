@@ -211,11 +211,12 @@ const std::vector<Migration>& all() {
                 "CREATE TABLE agent_messages ("
                 " id TEXT PRIMARY KEY,"
                 " conversation_id TEXT NOT NULL REFERENCES agent_conversations(id) ON DELETE CASCADE,"
+                " seq BIGINT NOT NULL,"
                 " user_id TEXT NOT NULL,"
                 " role TEXT NOT NULL,"
                 " content TEXT NOT NULL,"
                 " created_at BIGINT NOT NULL)",
-                "CREATE INDEX agent_messages_conversation ON agent_messages (conversation_id, id)",
+                "CREATE UNIQUE INDEX agent_messages_conversation ON agent_messages (conversation_id, seq)",
                 // A turn paused on a destructive tool call, waiting for the user's yes or no.
                 "CREATE TABLE agent_confirmations ("
                 " id TEXT PRIMARY KEY,"
