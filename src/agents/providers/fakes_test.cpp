@@ -268,6 +268,30 @@ TEST_F(AnthropicFakeTest, AHangEndsAtTheIdleDeadline) {
   EXPECT_LT(r.took, 3s);
 }
 
+TEST_F(AnthropicFakeTest, BytesWithoutACompleteEventAlsoEndAtTheIdleDeadline) {
+  // A comment line every 150 ms keeps the socket busy, but no event completes.
+  std::string inject;
+  for (int i = 2; i < 30; ++i) inject += std::string(i > 2 ? "," : "") + R"({"after":)" + std::to_string(i) + R"(,"raw":": tick\n"})";
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"late"},"stream":{"pings":false,"delayMs":150,"inject":[)" +
+                             inject + "]}}]}");
+  auto req = ask("hi");
+  req.idle_timeout = 400ms;
+  auto r = run(*provider(fake), req);
+  EXPECT_EQ(r.code(), "upstream_timeout");
+  EXPECT_LT(r.took, 2500ms);
+  EXPECT_EQ(r.response.attempts, 1);
+}
+
+TEST_F(AnthropicFakeTest, StopReasonsPassThrough) {
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"so much","stopReason":"model_context_window_exceeded"},
+      "stream":{"deltaUsage":"output"}}]})");
+  auto r = run(*provider(fake), ask("hi"));
+  ASSERT_FALSE(r.response.error) << r.response.error->message;
+  EXPECT_EQ(r.response.stop_reason, "model_context_window_exceeded");
+  EXPECT_GT(r.response.usage.input_tokens, 0);  // from message_start, kept when the delta has only output
+  EXPECT_EQ(r.response.usage.output_tokens, 2);
+}
+
 TEST_F(AnthropicFakeTest, ASlowHeadEndsAtTheConnectDeadline) {
   Fake fake("anthropic", R"({"script":[{"latencyMs":3000,"reply":{"text":"late"}}]})");
   auto req = ask("hi");
