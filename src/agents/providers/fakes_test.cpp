@@ -227,6 +227,22 @@ TEST_F(AnthropicFakeTest, OverloadedIsRetriedWithBackoffUpToMaxAttempts) {
   EXPECT_EQ(always.requests().size(), 3u);
 }
 
+TEST_F(AnthropicFakeTest, ServerErrorsAreRetriedUnlessXShouldRetrySaysNo) {
+  Fake fake("anthropic", R"({"script":[{"fail":{"status":500}},{"reply":{"text":"ok"}}]})");
+  auto r = run(*provider(fake), ask("hi"));
+  ASSERT_FALSE(r.response.error) << r.response.error->message;
+  EXPECT_EQ(r.response.attempts, 2);
+  Fake no("anthropic", R"({"script":[{"fail":{"status":500,"shouldRetry":false}},{"reply":{"text":"ok"}}]})");
+  auto n = run(*provider(no), ask("hi"));
+  EXPECT_EQ(n.code(), "upstream_unavailable");
+  EXPECT_EQ(n.response.attempts, 1);
+  Fake too_large("anthropic", R"({"script":[{"fail":{"status":413}},{"reply":{"text":"ok"}}]})");
+  auto t = run(*provider(too_large), ask("hi"));
+  EXPECT_EQ(t.code(), "upstream_error");
+  EXPECT_EQ(t.response.error->details.at("type"), "request_too_large");
+  EXPECT_EQ(t.response.attempts, 1);
+}
+
 TEST_F(AnthropicFakeTest, TheSpendLimitIsNotRetried) {
   Fake fake("anthropic", R"({"script":[{"fail":{"status":429,"retryAfter":0,
       "details":{"error_code":"enforced_spend_limit_reached"}}},{"reply":{"text":"ok"}}]})");
