@@ -9,6 +9,8 @@
 // Failures are krilin::Exception: invalid_input `invalid_url` for a URL it cannot use,
 // timeout `upstream_timeout`, unavailable `upstream_unavailable` (refused, reset, TLS
 // failure), unavailable `upstream_too_large` for an answer past the bound.
+// Thread-safe: one client (it holds the TLS context) serves many calls at once, from any
+// executor; each call has its own connection.
 #include <chrono>
 #include <functional>
 #include <memory>

@@ -231,6 +231,19 @@ TEST_F(ClientTest, HttpsVerifiesTheChainAndTheName) {
   EXPECT_EQ(error_of({.url = base}).code, "upstream_unavailable");
   EXPECT_EQ(error_of({.url = "https://127.0.0.1:" + std::to_string(tls.port()) + "/"}, {.ca_file = ca.string()}).code,
             "upstream_unavailable");
+  // stream() speaks TLS the same way.
+  asio::io_context cio;
+  HttpClient client({.ca_file = ca.string()});
+  std::string got;
+  StreamOptions o;
+  o.on_data = [&](std::string_view piece) {
+    got += piece;
+    return true;
+  };
+  auto f = asio::co_spawn(cio, client.stream({.url = base}, o), asio::use_future);
+  cio.run();
+  EXPECT_EQ(f.get().status, 200);
+  EXPECT_EQ(got, R"({"tls":true})");
   std::filesystem::remove(ca);
 }
 

@@ -90,3 +90,45 @@ TEST(OpenAIBody, SystemFirstFunctionToolsToolCallsAndToolMessages) {
 
 }  // namespace
 }  // namespace krilin::agents
+
+// The test double the agent runtime's tests use.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "agents/providers/testing/scripted_provider.h"
+
+namespace krilin::agents {
+namespace {
+
+TEST(ScriptedProvider, AnswersInOrderStreamsTextAndRecordsRequests) {
+  testing::ScriptedProvider p;
+  p.push_tool_use("toolu_1", "log_run", json::object{{"km", 5}});
+  p.push_text("Logged five km.");
+  asio::io_context io;
+  std::string streamed;
+  auto call = [&](std::string text) {
+    ModelRequest r;
+    r.model = "m";
+    r.messages.push_back(Message{"user", {Block::make_text(std::move(text))}});
+    auto f = asio::co_spawn(io, p.complete(r, [&](std::string_view d) { streamed += std::string(d) + "|"; }),
+                            asio::use_future);
+    io.restart();
+    io.run();
+    return f.get();
+  };
+  auto first = call("log 5 km");
+  EXPECT_EQ(first.stop_reason, "tool_use");
+  EXPECT_EQ(first.content.at(0).name, "log_run");
+  auto second = call("ok");
+  EXPECT_EQ(second.content.at(0).text, "Logged five km.");
+  EXPECT_EQ(streamed, "Logged |five |km.|");
+  EXPECT_EQ(second.model, "m");
+  EXPECT_EQ(call("more").error->code, "upstream_error");
+  ASSERT_EQ(p.requests().size(), 3u);
+  EXPECT_EQ(p.requests()[1].messages.at(0).content.at(0).text, "ok");
+  EXPECT_EQ(p.remaining(), 0u);
+}
+
+}  // namespace
+}  // namespace krilin::agents

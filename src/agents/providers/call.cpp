@@ -104,10 +104,22 @@ asio::awaitable<ModelResponse> run_call(http::HttpClient& client, const RetryPol
     so.connect_timeout = request.connect_timeout;
     so.idle_timeout = request.idle_timeout;
     so.deadline = deadline;
+    // The idle timeout bounds the silence between two reads (HttpClient) and, here, between
+    // two complete events: a peer trickling comments or half an event stays bounded too.
+    auto last_event = Clock::now();
+    so.on_head = [&](const http::ClientResponse&) { last_event = Clock::now(); };
     so.on_data = [&](std::string_view piece) {
       body_started = true;
       events.clear();
       const bool fits = parser.feed(piece, events);
+      const auto now = Clock::now();
+      if (!events.empty()) {
+        last_event = now;
+      } else if (now - last_event > request.idle_timeout) {
+        stream_error = Error{ErrorKind::timeout, "upstream_timeout",
+                             "The model provider sent no complete event within the idle timeout.", true, 5};
+        return false;
+      }
       for (const auto& ev : events) {
         try {
           stream_error = decoder->on_event(ev, out, on_text);

@@ -227,6 +227,22 @@ TEST_F(AnthropicFakeTest, OverloadedIsRetriedWithBackoffUpToMaxAttempts) {
   EXPECT_EQ(always.requests().size(), 3u);
 }
 
+TEST_F(AnthropicFakeTest, ServerErrorsAreRetriedUnlessXShouldRetrySaysNo) {
+  Fake fake("anthropic", R"({"script":[{"fail":{"status":500}},{"reply":{"text":"ok"}}]})");
+  auto r = run(*provider(fake), ask("hi"));
+  ASSERT_FALSE(r.response.error) << r.response.error->message;
+  EXPECT_EQ(r.response.attempts, 2);
+  Fake no("anthropic", R"({"script":[{"fail":{"status":500,"shouldRetry":false}},{"reply":{"text":"ok"}}]})");
+  auto n = run(*provider(no), ask("hi"));
+  EXPECT_EQ(n.code(), "upstream_unavailable");
+  EXPECT_EQ(n.response.attempts, 1);
+  Fake too_large("anthropic", R"({"script":[{"fail":{"status":413}},{"reply":{"text":"ok"}}]})");
+  auto t = run(*provider(too_large), ask("hi"));
+  EXPECT_EQ(t.code(), "upstream_error");
+  EXPECT_EQ(t.response.error->details.at("type"), "request_too_large");
+  EXPECT_EQ(t.response.attempts, 1);
+}
+
 TEST_F(AnthropicFakeTest, TheSpendLimitIsNotRetried) {
   Fake fake("anthropic", R"({"script":[{"fail":{"status":429,"retryAfter":0,
       "details":{"error_code":"enforced_spend_limit_reached"}}},{"reply":{"text":"ok"}}]})");
@@ -266,6 +282,30 @@ TEST_F(AnthropicFakeTest, AHangEndsAtTheIdleDeadline) {
   EXPECT_EQ(r.response.attempts, 1);
   EXPECT_GE(r.took, 300ms);
   EXPECT_LT(r.took, 3s);
+}
+
+TEST_F(AnthropicFakeTest, BytesWithoutACompleteEventAlsoEndAtTheIdleDeadline) {
+  // A comment line every 150 ms keeps the socket busy, but no event completes.
+  std::string inject;
+  for (int i = 2; i < 30; ++i) inject += std::string(i > 2 ? "," : "") + R"({"after":)" + std::to_string(i) + R"(,"raw":": tick\n"})";
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"late"},"stream":{"pings":false,"delayMs":150,"inject":[)" +
+                             inject + "]}}]}");
+  auto req = ask("hi");
+  req.idle_timeout = 400ms;
+  auto r = run(*provider(fake), req);
+  EXPECT_EQ(r.code(), "upstream_timeout");
+  EXPECT_LT(r.took, 2500ms);
+  EXPECT_EQ(r.response.attempts, 1);
+}
+
+TEST_F(AnthropicFakeTest, StopReasonsPassThrough) {
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"so much","stopReason":"model_context_window_exceeded"},
+      "stream":{"deltaUsage":"output"}}]})");
+  auto r = run(*provider(fake), ask("hi"));
+  ASSERT_FALSE(r.response.error) << r.response.error->message;
+  EXPECT_EQ(r.response.stop_reason, "model_context_window_exceeded");
+  EXPECT_GT(r.response.usage.input_tokens, 0);  // from message_start, kept when the delta has only output
+  EXPECT_EQ(r.response.usage.output_tokens, 2);
 }
 
 TEST_F(AnthropicFakeTest, ASlowHeadEndsAtTheConnectDeadline) {

@@ -68,7 +68,9 @@ class Decoder final : public detail::StreamDecoder {
       json::object err = e->is_object() ? e->as_object() : json::object{};
       const std::string type = str_at(err, "type"), code = str_at(err, "code");
       const int status = type == "server_error" ? 500 : (code == "rate_limit_exceeded" || type == "requests") ? 429 : 400;
-      return detail::status_error(kName, status, type, str_at(err, "message"));
+      // Ollama writes {"error": "message"}.
+      const std::string message = e->is_string() ? std::string(e->as_string()) : str_at(err, "message");
+      return detail::status_error(kName, status, type, message);
     }
     if (out.model.empty()) out.model = str_at(o, "model");
     if (auto* u = o.if_contains("usage"); u && u->is_object()) {
