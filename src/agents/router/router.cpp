@@ -22,7 +22,7 @@ bool is_critical(std::string_view w) {
   static const std::set<std::string, std::less<>> c{
       "not", "no", "never", "without", "nothing", "why", "how", "should", "would", "could", "can", "when",
       "where", "who", "if", "whether", "tomorrow", "yesterday", "ago", "delete", "undo", "remove", "cancel",
-      "stop", "archive", "or", "but", "instead", "every", "each", "last", "next"};
+      "stop", "archive", "or", "but", "instead", "every", "each", "last", "next", "once", "twice", "thrice"};
   return c.contains(w) || (!w.empty() && w[0] >= '0' && w[0] <= '9');
 }
 
@@ -349,6 +349,10 @@ std::optional<SlotParse> parse_slot(const SlotSpec& s, std::span<const Token> t,
         if (is_critical(x.word) && !(x.word[0] >= '0' && x.word[0] <= '9')) return std::nullopt;
       }
       if (!content) return std::nullopt;
+      // A name does not start with a joining word: "a habit for flossing" names "Flossing".
+      static const std::set<std::string, std::less<>> joins{"for", "to", "of", "called", "named", "about", "that",
+                                                            "which", "is", "are", "as", "on", "at", "in", "with", "and"};
+      if (joins.contains(t.front().word)) return std::nullopt;
       std::string words = original_words(t);
       if (!words.empty() && words[0] >= 'a' && words[0] <= 'z') words[0] = static_cast<char>(words[0] - 'a' + 'A');
       return SlotParse{json::value(words), words, 0.9};
