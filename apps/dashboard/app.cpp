@@ -1,7 +1,10 @@
 // Analytics Dashboard: reads what the user granted it (today: Habit Tracker's
-// completion_rate and daily_streaks) and scores it (score.h). A source that is missing,
-// disabled or whose grant was revoked makes the score partial instead of failing it.
+// completion_rate and daily_streaks, and its completion_history for trends and
+// yesterday's score) and scores it (score.h). A source that is missing, disabled or whose
+// grant was revoked makes the score partial instead of failing it.
 #include "app.h"
+
+#include <cmath>
 
 #include "score.h"
 
@@ -17,6 +20,50 @@ std::string reason_of(const Error& e) {
   if (e.code == "app_disabled") return "disabled";
   if (e.code == "app_not_installed") return "not installed";
   return e.code;
+}
+
+// The failures that mean "this source is not available now" rather than a broken server.
+bool unavailable(const Exception& e) {
+  const auto k = e.error().kind;
+  return k == ErrorKind::forbidden || k == ErrorKind::not_found || k == ErrorKind::conflict;
+}
+
+json::array source_list(const std::vector<SourceStatus>& sources) {
+  json::array list;
+  for (const auto& src : sources) {
+    json::object o{{"app", src.app}, {"available", src.available}};
+    if (!src.available) o["reason"] = src.reason;
+    list.push_back(std::move(o));
+  }
+  return list;
+}
+
+json::value score_json(const Score& s) { return s.value ? json::value(*s.value) : json::value(nullptr); }
+
+HabitsDay day_of(const json::value& d) {
+  HabitsDay h;
+  h.input.completion_rate = d.at("rate").to_number<double>();
+  for (const auto& x : d.at("current_streaks").as_array())
+    h.input.current_streaks.push_back(static_cast<int>(x.to_number<std::int64_t>()));
+  h.scheduled = static_cast<int>(d.at("scheduled").to_number<std::int64_t>());
+  h.completed = static_cast<int>(d.at("completed").to_number<std::int64_t>());
+  for (const auto& n : d.at("not_done").as_array())
+    if (n.is_string()) h.not_done.emplace_back(n.as_string());
+  return h;
+}
+
+// Habit Tracker's last `days` days (oldest first), or nothing when it cannot be read.
+awaitable<std::optional<json::array>> history(ActionContext& ctx, std::int64_t days, std::vector<SourceStatus>* sources) {
+  try {
+    json::object params{{"days", days}};
+    json::value h = co_await ctx.apps.get("habit-tracker")->query("completion_history", std::move(params));
+    if (sources) sources->push_back({"habit-tracker", true, ""});
+    co_return h.at("days").as_array();
+  } catch (const Exception& e) {
+    if (!unavailable(e)) throw;
+    if (sources) sources->push_back({"habit-tracker", false, reason_of(e.error())});
+  }
+  co_return std::nullopt;
 }
 
 awaitable<json::value> score_output(ActionContext& ctx) {
@@ -38,22 +85,67 @@ awaitable<json::value> score_output(ActionContext& ctx) {
     habits = std::move(in);
     sources.push_back({"habit-tracker", true, ""});
   } catch (const Exception& e) {
-    const auto k = e.error().kind;
-    if (k != ErrorKind::forbidden && k != ErrorKind::not_found && k != ErrorKind::conflict) throw;
+    if (!unavailable(e)) throw;
     sources.push_back({"habit-tracker", false, reason_of(e.error())});
   }
   Score s = dashboard::productivity_score(habits, sources);
-  json::array list;
-  for (const auto& src : sources) {
-    json::object o{{"app", src.app}, {"available", src.available}};
-    if (!src.available) o["reason"] = src.reason;
-    list.push_back(std::move(o));
-  }
-  co_return json::object{{"score", s.value ? json::value(*s.value) : json::value(nullptr)},
+  co_return json::object{{"score", score_json(s)},
                          {"partial", s.partial},
                          {"note", s.note},
-                         {"sources", std::move(list)},
+                         {"sources", source_list(sources)},
                          {"breakdown", std::move(breakdown)}};
+}
+
+// get_score: the output, for the agent and the router (with has_score for replies).
+awaitable<json::value> get_score(ActionContext& ctx, json::object) {
+  json::value out = co_await score_output(ctx);
+  out.as_object()["has_score"] = !out.at("score").is_null();
+  co_return out;
+}
+
+// explain_score: each part of today's score, what it costs, and yesterday's score when
+// Habit Tracker's history can be read (score.h: explain_score).
+awaitable<json::value> explain_score_action(ActionContext& ctx, json::object) {
+  std::vector<SourceStatus> sources;
+  std::optional<HabitsDay> today, yesterday;
+  if (auto days = co_await history(ctx, 2, &sources); days && days->size() == 2) {
+    yesterday = day_of((*days)[0]);
+    today = day_of((*days)[1]);
+  }
+  Explanation e = explain_score(today, yesterday, sources);
+  json::array components, reasons;
+  for (const auto& c : e.components)
+    components.push_back(json::object{{"name", c.name}, {"points", std::lround(c.points)}, {"max", std::lround(c.max)},
+                                      {"lost", std::lround(c.max - c.points)}, {"detail", c.detail}});
+  for (const auto& r : e.reasons) reasons.emplace_back(r);
+  json::value change = e.score && e.previous ? json::value(*e.score - *e.previous) : json::value(nullptr);
+  co_return json::object{{"score", e.score ? json::value(*e.score) : json::value(nullptr)},
+                         {"previous_score", e.previous ? json::value(*e.previous) : json::value(nullptr)},
+                         {"change", change},
+                         {"components", std::move(components)},
+                         {"reasons", std::move(reasons)},
+                         {"summary", e.summary},
+                         {"sources", source_list(sources)}};
+}
+
+// score_trend: the score of each of the last `days` days (oldest first), each computed at
+// the end of its day from Habit Tracker's history (today: as of now).
+awaitable<json::value> score_trend(ActionContext& ctx, json::object params) {
+  const std::int64_t n = params.contains("days") ? params.at("days").to_number<std::int64_t>() : 7;
+  std::vector<SourceStatus> sources;
+  auto days = co_await history(ctx, n, &sources);
+  json::array points, scores;
+  Score last;
+  if (days)
+    for (const auto& d : *days) {
+      last = productivity_score(day_of(d).input, sources);
+      points.push_back(json::object{{"date", d.at("date")}, {"score", score_json(last)}});
+      scores.push_back(score_json(last));
+    }
+  else
+    last = productivity_score(std::nullopt, sources);
+  co_return json::object{{"days", std::move(points)}, {"scores", std::move(scores)}, {"count", n},
+                         {"partial", last.partial}, {"note", last.note}, {"sources", source_list(sources)}};
 }
 
 // A habit was done or undone: the score moved; tell whoever follows it.
@@ -67,6 +159,9 @@ awaitable<void> on_completion(ActionContext& ctx, const sdk::StreamEvent&) {
 std::shared_ptr<const sdk::App> make_app() {
   auto app = std::make_shared<sdk::App>("dashboard");
   app->output("productivity_score", score_output)
+      .action("get_score", get_score)
+      .action("explain_score", explain_score_action)
+      .action("score_trend", score_trend)
       .stream("productivity_score")
       .on_stream("habit-tracker", "completion_updates", on_completion);
   return app;

@@ -32,4 +32,32 @@ struct Score {
 
 Score productivity_score(const std::optional<HabitsInput>& habits, const std::vector<SourceStatus>& missing);
 
+// What one day of habits looked like, for explaining the score.
+struct HabitsDay {
+  HabitsInput input;
+  int scheduled = 0, completed = 0;
+  std::vector<std::string> not_done;  // names of the habits due and not done
+};
+
+// One part of the score: the points it brings now out of its maximum (with the habits as
+// the only source: completion up to 70, streaks up to 30).
+struct Component {
+  std::string name;  // "habits_done", "streaks"
+  double points = 0, max = 0;
+  std::string detail;  // a sentence naming what it is made of
+};
+
+// Why the score is what it is: each component and what it costs, the largest loss first,
+// compared with yesterday's score when yesterday is known (computed at the end of that
+// day, from the habits as they are now). `summary` says it in a few sentences.
+struct Explanation {
+  std::optional<int> score, previous;
+  std::vector<Component> components;
+  std::vector<std::string> reasons;
+  std::string summary;
+};
+
+Explanation explain_score(const std::optional<HabitsDay>& today, const std::optional<HabitsDay>& yesterday,
+                          const std::vector<SourceStatus>& sources);
+
 }  // namespace krilin::apps::dashboard

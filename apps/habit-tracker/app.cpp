@@ -2,6 +2,7 @@
 // calendar dates in the user's time zone; streaks from streaks.h.
 #include "app.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -207,17 +208,90 @@ awaitable<json::value> undo_completion(ActionContext& ctx, json::object params) 
   co_return json::object{{"habit_id", h.id}, {"date", format_date(d)}, {"streak", streak_json(st)}};
 }
 
+bool is_active(const Record& h) {
+  const json::value* a = h.data.if_contains("active");
+  const json::value* ar = h.data.if_contains("archived");
+  return a && a->is_bool() && a->as_bool() && !(ar && ar->is_bool() && ar->as_bool());
+}
+
+// list_habits also names what is still open and what is done today, for "what's left?".
 awaitable<json::value> list_habits(ActionContext& ctx, json::object params) {
   bool archived = params.contains("include_archived") && params.at("include_archived").as_bool();
-  json::array out;
+  json::array out, open, done;
   for (auto& v : co_await views(ctx, archived)) {
     json::object o = v.record.to_json();
     o["streak"] = streak_json(v.streak);
     o["due_today"] = v.due_today;
     o["done_today"] = v.done_today;
+    if (is_active(v.record) && v.due_today && !v.done_today) open.push_back(v.record.data.at("name"));
+    if (v.done_today) done.push_back(v.record.data.at("name"));
     out.push_back(std::move(o));
   }
-  co_return json::object{{"date", format_date(today(ctx))}, {"habits", std::move(out)}};
+  co_return json::object{{"date", format_date(today(ctx))}, {"habits", std::move(out)},
+                         {"open_today", std::move(open)}, {"done_today", std::move(done)}};
+}
+
+std::string plural_days(int n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+
+// Every active habit's streaks, with the longest current one (`top`) and the longest ever
+// (`longest`), for "what's my streak?" when no habit is named.
+awaitable<json::value> list_streaks(ActionContext& ctx, json::object) {
+  json::array habits;
+  json::value top = nullptr, longest = nullptr;
+  int top_current = -1, longest_best = -1;
+  std::string summary;
+  for (auto& v : co_await views(ctx, false)) {
+    if (!is_active(v.record)) continue;
+    json::object o{{"habit_id", v.record.id}, {"name", v.record.data.at("name")},
+                   {"current", v.streak.current}, {"best", v.streak.best}};
+    if (v.streak.current > top_current) {
+      top_current = v.streak.current;
+      top = o;
+    }
+    if (v.streak.best > longest_best) {
+      longest_best = v.streak.best;
+      longest = o;
+    }
+    summary += (summary.empty() ? "" : ", ") + std::string(v.record.data.at("name").as_string()) + " " +
+               plural_days(v.streak.current) + " (best " + std::to_string(v.streak.best) + ")";
+    habits.push_back(std::move(o));
+  }
+  co_return json::object{{"date", format_date(today(ctx))}, {"habits", std::move(habits)}, {"top", std::move(top)},
+                         {"longest", std::move(longest)}, {"summary", summary}};
+}
+
+// Per day of the last `days` (oldest first, today last): the active habits that existed
+// and were due that day, how many were done, their names when not, and every such
+// habit's current streak as of that day — what the Dashboard's score trend is made of.
+// Archived habits are left out of every day (the list of today's habits is what counts).
+awaitable<json::value> completion_history(ActionContext& ctx, json::object params) {
+  const int n = params.contains("days") ? static_cast<int>(params.at("days").to_number<std::int64_t>()) : 7;
+  json::object where{{"archived", false}};
+  auto habits = co_await all(ctx, "habits", std::move(where));
+  auto done = co_await completions(ctx);
+  const Date t = today(ctx);
+  json::array days;
+  for (int k = n - 1; k >= 0; --k) {
+    const Date d = t - std::chrono::days{k};
+    std::int64_t scheduled = 0, completed = 0;
+    json::array missed, streaks;
+    for (const auto& h : habits) {
+      if (!is_active(h)) continue;
+      const Date created = local_date(h.created_at, ctx.user.time_zone).value_or(d);
+      if (created > d) continue;
+      const Schedule s = schedule_of(h.data);
+      const auto& dates = done[h.id];
+      streaks.push_back(calculate_streak(s, dates, d).current);
+      if (!s.due(d)) continue;
+      ++scheduled;
+      if (std::find(dates.begin(), dates.end(), d) != dates.end()) ++completed;
+      else missed.push_back(h.data.at("name"));
+    }
+    const double rate = scheduled == 0 ? 0.0 : static_cast<double>(completed) / static_cast<double>(scheduled);
+    days.push_back(json::object{{"date", format_date(d)}, {"scheduled", scheduled}, {"completed", completed},
+                                {"rate", rate}, {"not_done", std::move(missed)}, {"current_streaks", std::move(streaks)}});
+  }
+  co_return json::object{{"days", std::move(days)}};
 }
 
 awaitable<json::value> calculate_streak_action(ActionContext& ctx, json::object params) {
@@ -312,6 +386,8 @@ std::shared_ptr<const sdk::App> make_app() {
       .action("undo_completion", undo_completion)
       .action("list_habits", list_habits)
       .action("calculate_streak", calculate_streak_action)
+      .action("list_streaks", list_streaks)
+      .action("completion_history", completion_history)
       .action("set_reminder", set_reminder)
       .action("clear_reminder", clear_reminder)
       .action("remind_me", remind_me)

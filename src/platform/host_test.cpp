@@ -85,10 +85,12 @@ TEST_F(HostTest, InstallingTheDashboardInstallsHabitTrackerFirstAndGrantsWhatThe
   EXPECT_TRUE(worded);
   run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
   auto grants = run(grants_->list(alice_.user_id));
-  // completion_rate and the completion_updates stream need permission; daily_streaks is any_app.
-  ASSERT_EQ(grants.size(), 2u);
-  EXPECT_EQ(grants[0].name, "completion_rate");
-  EXPECT_EQ(grants[1].name, "completion_updates");
+  // completion_rate, the completion_updates stream and the completion_history action need
+  // permission; daily_streaks is any_app.
+  ASSERT_EQ(grants.size(), 3u);
+  EXPECT_EQ(grants[0].name, "completion_history");
+  EXPECT_EQ(grants[1].name, "completion_rate");
+  EXPECT_EQ(grants[2].name, "completion_updates");
   EXPECT_EQ(run(installer_->installed(alice_.user_id)).size(), 2u);
   EXPECT_TRUE(run(installer_->installed(bob_.user_id)).empty());
 }
@@ -118,6 +120,7 @@ TEST_F(HostTest, HabitsScoreAndIsolation) {
 TEST_F(HostTest, RevokingTheGrantDegradesTheScoreAndIsAudited) {
   run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
   auto grants = run(grants_->list(alice_.user_id));
+  std::erase_if(grants, [](const auto& g) { return g.name != "completion_rate"; });
   run(grants_->revoke(alice_.user_id, grants.at(0).id));
   auto score = output(alice_, "dashboard", "productivity_score");
   EXPECT_TRUE(score.at("partial").as_bool());
@@ -130,6 +133,60 @@ TEST_F(HostTest, RevokingTheGrantDegradesTheScoreAndIsAudited) {
   EXPECT_TRUE(denied);
   // Bob cannot revoke Alice's grant, even with its real id.
   EXPECT_THROW(run(grants_->revoke(bob_.user_id, grants.at(0).id)), Exception);
+}
+
+// The actions the agents' router runs: streaks without naming a habit, the per-day history
+// the Dashboard's trend and explanation are made of, and those two.
+TEST_F(HostTest, StreaksHistoryAndTheScoreExplained) {
+  run(installer_->install(alice_.user_id, "dashboard", {}, "test"));
+  const std::string run_id(act(alice_, "habit-tracker", "create_habit", {{"name", "Run"}}).at("id").as_string());
+  const std::string read_id(act(alice_, "habit-tracker", "create_habit", {{"name", "Read"}}).at("id").as_string());
+  clock_.advance_ms(86'400'000);  // 2026-01-02: both habits existed yesterday
+  act(alice_, "habit-tracker", "log_completion", {{"habit_id", run_id}, {"date", "2026-01-01"}});
+  act(alice_, "habit-tracker", "log_completion", {{"habit_id", read_id}, {"date", "2026-01-01"}});
+  act(alice_, "habit-tracker", "log_completion", {{"habit_id", run_id}});
+
+  auto streaks = act(alice_, "habit-tracker", "list_streaks");
+  EXPECT_EQ(streaks.at("habits").as_array().size(), 2u);
+  EXPECT_EQ(streaks.at("top").at("name"), "Run");
+  EXPECT_EQ(streaks.at("top").at("current").as_int64(), 2);
+  EXPECT_EQ(streaks.at("longest").at("best").as_int64(), 2);
+  auto list = act(alice_, "habit-tracker", "list_habits");
+  EXPECT_EQ(list.at("open_today"), json::parse(R"(["Read"])"));
+  EXPECT_EQ(list.at("done_today"), json::parse(R"(["Run"])"));
+
+  auto history = act(alice_, "habit-tracker", "completion_history", {{"days", 3}});
+  const auto& days = history.at("days").as_array();
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0].at("date"), "2025-12-31");
+  EXPECT_EQ(days[0].at("scheduled").as_int64(), 0);  // the habits did not exist yet
+  EXPECT_EQ(days[1].at("completed").as_int64(), 2);
+  EXPECT_EQ(days[2].at("date"), "2026-01-02");
+  EXPECT_EQ(days[2].at("completed").as_int64(), 1);
+  EXPECT_EQ(days[2].at("not_done"), json::parse(R"(["Read"])"));
+  EXPECT_EQ(days[2].at("current_streaks"), json::parse("[2, 1]"));
+
+  auto score = act(alice_, "dashboard", "get_score");
+  EXPECT_EQ(score.at("score"), output(alice_, "dashboard", "productivity_score").at("score"));
+  EXPECT_TRUE(score.at("has_score").as_bool());
+  // Today: 0.7 × 1/2 + 0.3 × 1.5/7 = 0.414 → 41; yesterday: 0.7 × 1 + 0.3 × 1/7 = 0.743 → 74.
+  auto why = act(alice_, "dashboard", "explain_score");
+  EXPECT_EQ(why.at("score").as_int64(), 41);
+  EXPECT_EQ(why.at("previous_score").as_int64(), 74);
+  EXPECT_EQ(why.at("change").as_int64(), -33);
+  const std::string summary(why.at("summary").as_string());
+  EXPECT_NE(summary.find("down from 74 yesterday"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("still open: Read"), std::string::npos) << summary;
+  auto trend = act(alice_, "dashboard", "score_trend", {{"days", 3}});
+  EXPECT_EQ(trend.at("scores"), json::parse("[0, 74, 41]"));
+
+  // Without the history grant, both degrade instead of failing.
+  for (const auto& g : run(grants_->list(alice_.user_id)))
+    if (g.name == "completion_history") run(grants_->revoke(alice_.user_id, g.id));
+  auto partial = act(alice_, "dashboard", "score_trend", {{"days", 3}});
+  EXPECT_TRUE(partial.at("scores").as_array().empty());
+  EXPECT_TRUE(partial.at("partial").as_bool());
+  EXPECT_TRUE(act(alice_, "dashboard", "explain_score").at("score").is_null());
 }
 
 TEST_F(HostTest, TheDispatcherRefusesBadCallsPrecisely) {

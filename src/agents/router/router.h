@@ -39,7 +39,30 @@ struct IntentMatch {
   double confidence = 0;     // 0..1; matches under the router's threshold are not returned
   std::string pattern;       // the intent that matched
   std::map<std::string, std::string> slots;  // slot name → the words it matched, for replies
+  // Added: slot name → how a reply names it (the record's name for a name slot, "today" /
+  // "Monday 30 November" for a date, "7 pm" for a time), defaults included.
+  std::map<std::string, std::string> display;
 };
+
+// Added: where the records of one name source come from — the app's table, the field
+// holding the name, and the filter its manifest declares (e.g. {"archived": false}); the
+// caller queries `table` with `where` for the user and fills RouteContext::records[key]
+// with {id, data[field]}.
+struct NameSource {
+  std::string key;  // "table.field"
+  std::string table, field;
+  json::object where;
+};
+
+// A match needs at least this confidence (docs/agents-router.md: the share of the message
+// the pattern explains, light words counting 0.3, times the worst name match quality).
+inline constexpr double kConfidenceThreshold = 0.75;
+// Two readings of one message closer than this (different action or params, equally
+// specific) are ambiguous: no match.
+inline constexpr double kAmbiguityMargin = 0.02;
+// Longer messages are for a model, not for the router.
+inline constexpr std::size_t kMaxMessageBytes = 500;
+inline constexpr std::size_t kMaxMessageWords = 40;
 
 class IntentRouter {
  public:
@@ -47,6 +70,8 @@ class IntentRouter {
   // The "table.field" name sources the app's intents match names against (what
   // RouteContext::records must hold).
   std::vector<std::string> name_sources(const std::string& app_id) const;
+  // Added: the same sources with the table, field and filter to query them with.
+  std::vector<NameSource> name_source_queries(const std::string& app_id) const;
   // The best confident match among `app_id`'s actions, or nothing.
   std::optional<IntentMatch> match(const std::string& app_id, const std::string& message,
                                    const RouteContext& context) const;

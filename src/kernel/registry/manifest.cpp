@@ -20,6 +20,45 @@ std::string str(const json::value& v, std::string_view key) {
   return x && x->is_string() ? std::string(x->as_string()) : std::string();
 }
 
+// An action's intents (docs/agents-router.md): every {slot} a pattern names is declared in
+// `slots`, every slot fills a param the params schema declares, and a name slot reads a
+// "table.field" of this app.
+void check_intents(const json::object& action, const std::string& where, const std::map<std::string, RecordSchema>& tables,
+                   std::vector<std::string>& problems) {
+  const json::value* intents = action.if_contains("intents");
+  const json::value* slots = action.if_contains("slots");
+  std::set<std::string> declared;
+  if (slots)
+    for (const auto& [name, s] : slots->as_object()) {
+      declared.insert(std::string(name));
+      const std::string at = where + "/slots/" + std::string(name);
+      const std::string param = str(s, "param").empty() ? std::string(name) : str(s, "param");
+      const json::value* props = action.at("params").as_object().if_contains("properties");
+      if (!props || !props->is_object() || !props->as_object().contains(param))
+        problems.push_back(at + ": '" + param + "' is not a param of the action");
+      if (str(s, "type") == "name") {
+        const std::string source = str(s, "source");
+        const auto dot = source.find('.');
+        auto t = dot == std::string::npos ? tables.end() : tables.find(source.substr(0, dot));
+        bool field = false;
+        if (t != tables.end())
+          for (const auto& f : t->second.fields()) field = field || f.name == source.substr(dot + 1);
+        if (!field) problems.push_back(at + "/source: a name slot reads a \"table.field\" of this app, not '" + source + "'");
+      }
+    }
+  if (!intents) return;
+  for (std::size_t i = 0; i < intents->as_array().size(); ++i) {
+    const json::value& in = intents->as_array()[i];
+    const std::string pattern = in.is_string() ? std::string(in.as_string()) : str(in, "pattern");
+    for (std::size_t p = pattern.find('{'); p != std::string::npos; p = pattern.find('{', p + 1)) {
+      const auto end = pattern.find('}', p);
+      const std::string slot = end == std::string::npos ? "" : pattern.substr(p + 1, end - p - 1);
+      if (!declared.contains(slot))
+        problems.push_back(where + "/intents/" + std::to_string(i) + ": {" + slot + "} is not a declared slot");
+    }
+  }
+}
+
 }  // namespace
 
 ManifestCheck check_manifest(const json::value& doc) {
@@ -68,6 +107,7 @@ ManifestCheck check_manifest(const json::value& doc) {
       m.actions.emplace_back(name);
       check_schema(a.at("params"), "/actions/" + std::string(name) + "/params");
       if (const json::value* r = a.as_object().if_contains("result")) check_schema(*r, "/actions/" + std::string(name) + "/result");
+      check_intents(a.as_object(), "/actions/" + std::string(name), m.tables, problems);
     }
   if (const json::value* outs = o.if_contains("outputs"))
     for (const auto& [name, out_def] : outs->as_object()) {

@@ -72,3 +72,32 @@ TEST(Manifest, ProblemsNameWhereAndWhat) {
 
 }  // namespace
 }  // namespace krilin::kernel::registry
+
+namespace krilin::kernel::registry {
+namespace {
+
+// Intents (docs/agents-router.md): plain strings stay valid; typed slots must be declared,
+// fill declared params and, for names, read a table.field of the app.
+TEST(Manifest, IntentsNameDeclaredSlotsThatFillDeclaredParams) {
+  auto with_action = [](const char* action) {
+    json::value doc = good();
+    doc.as_object()["actions"].as_object()["create_habit"] = json::parse(action);
+    return check_manifest(doc).problems;
+  };
+  EXPECT_TRUE(with_action(R"({"description": "d", "params": {"type": "object"}, "intents": ["start a habit"]})").empty());
+  EXPECT_TRUE(with_action(R"({"description": "d", "params": {"type": "object", "properties": {"name": {"type": "string"}}},
+    "slots": {"habit": {"type": "name", "source": "habits.name", "param": "name"}},
+    "intents": ["log {habit}", {"pattern": "done [with] {habit}", "params": {}, "reply": [{"if": "result.x", "text": "ok"}]}],
+    "reply": "Logged {habit}."})").empty());
+  auto p = with_action(R"({"description": "d", "params": {"type": "object", "properties": {"name": {"type": "string"}}},
+    "slots": {"habit": {"type": "name", "source": "notes.title", "param": "habit_id"}}, "intents": ["log {habit} {when}"]})");
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0], "/actions/create_habit/slots/habit: 'habit_id' is not a param of the action");
+  EXPECT_NE(p[1].find("/slots/habit/source"), std::string::npos) << p[1];
+  EXPECT_EQ(p[2], "/actions/create_habit/intents/0: {when} is not a declared slot");
+  EXPECT_FALSE(with_action(R"({"description": "d", "params": {"type": "object"}, "slots": {"x": {"type": "colour"}}})").empty());
+  EXPECT_FALSE(with_action(R"({"description": "d", "params": {"type": "object"}, "intents": [{"params": {}}]})").empty());
+}
+
+}  // namespace
+}  // namespace krilin::kernel::registry
