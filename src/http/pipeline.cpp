@@ -101,4 +101,17 @@ asio::awaitable<Response> dispatch(Request& request, const Router& router,
   co_return Response::error(Error::internal("Something went wrong on our side; it has been logged."));
 }
 
+asio::awaitable<bool> produce(const Request& request, Response& response, ResponseWriter& out) {
+  try {
+    co_await response.stream(out);
+    co_return true;
+  } catch (const std::exception& e) {
+    core::log_event(spdlog::level::err, "response stream failed",
+                    {{"request_id", request.request_id},
+                     {"route", request.route ? request.route->path : "unmatched"},
+                     {"error", e.what()}});
+  }
+  co_return false;
+}
+
 }  // namespace krilin::http

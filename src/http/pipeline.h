@@ -33,4 +33,10 @@ void set_target(Request& request, std::string_view target);
 asio::awaitable<Response> dispatch(Request& request, const Router& router,
                                    const Authenticator& authenticate);
 
+// Runs a streamed response's producer (Response::stream, set) into `out`. True when it
+// returned normally; an exception is logged with the request id and gives false (the
+// status line has gone already: the server ends the connection without the last chunk, so
+// the client sees an incomplete body rather than a complete wrong one).
+asio::awaitable<bool> produce(const Request& request, Response& response, ResponseWriter& out);
+
 }  // namespace krilin::http

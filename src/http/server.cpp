@@ -51,6 +51,45 @@ bool sane_request_id(std::string_view id) {
   return true;
 }
 
+// The body of a streamed response: one HTTP/1.1 chunk per write (raw bytes for an
+// HTTP/1.0 client, whose body then ends with the connection), each written out at once.
+class ChunkWriter final : public ResponseWriter {
+ public:
+  ChunkWriter(beast::tcp_stream& stream, std::chrono::milliseconds timeout, bool chunked)
+      : stream_(stream), timeout_(timeout), chunked_(chunked) {}
+
+  asio::awaitable<bool> write(std::string_view chunk) override {
+    if (failed_) co_return false;
+    if (chunk.empty()) co_return true;  // an empty chunk would end the body
+    stream_.expires_after(timeout_);
+    auto bytes = asio::buffer(chunk.data(), chunk.size());
+    beast::error_code ec;
+    if (chunked_) {
+      auto [wec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(bytes), kTuple);
+      ec = wec;
+    } else {
+      auto [wec, n] = co_await asio::async_write(stream_, bytes, kTuple);
+      ec = wec;
+    }
+    if (ec) {
+      failed_ = true;
+      co_return false;
+    }
+    bytes_ += chunk.size();
+    co_return true;
+  }
+
+  bool failed() const { return failed_; }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  std::chrono::milliseconds timeout_;
+  bool chunked_;
+  bool failed_ = false;
+  std::size_t bytes_ = 0;
+};
+
 class WsConnection final : public WebSocket {
  public:
   WsConnection(websocket::stream<beast::tcp_stream>& ws, const Request& req, std::size_t limit)
@@ -154,6 +193,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> serve_websocket(beast::tcp_stream& stream,
                                         bhttp::request_parser<bhttp::string_body>& parser,
                                         Request& request);
+  asio::awaitable<bool> serve_stream(beast::tcp_stream& stream, const Request& request, Response& response,
+                                     unsigned version, bool head, bool keep_alive,
+                                     std::chrono::steady_clock::time_point started);
   void ended(std::uint64_t id);
   void finish_stop();
   void record(const Request& req, int status, std::size_t bytes,
@@ -366,6 +408,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
     }
 
     bool keep_alive = !close_after && client_keep_alive && !stopping;
+    if (response.stream) {
+      if (!co_await serve_stream(stream, request, response, version, head, keep_alive, started)) break;
+      continue;
+    }
     auto res = to_beast(response, version, head, request.request_id, keep_alive);
     stream.expires_after(opt.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
@@ -392,6 +438,43 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream.close();
+}
+
+// A streamed response (Response::stream): the header now, then the producer's chunks as it
+// writes them. True when the connection may serve another request.
+asio::awaitable<bool> Server::Impl::serve_stream(beast::tcp_stream& stream, const Request& request,
+                                                 Response& response, unsigned version, bool head,
+                                                 bool keep_alive, std::chrono::steady_clock::time_point started) {
+  const bool chunked = version >= 11;  // HTTP/1.0 has no chunks: the body ends with the connection
+  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), version};
+  if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+  res.set(bhttp::field::cache_control, "no-cache");
+  if (!request.request_id.empty()) res.set("X-Request-Id", request.request_id);
+  for (const auto& [k, v] : response.headers) res.set(k, v);
+  if (chunked) res.chunked(true);
+  keep_alive = keep_alive && chunked;
+  res.keep_alive(keep_alive);
+  // Each chunk leaves as soon as it is written, not when Nagle's algorithm sees an ACK.
+  beast::error_code ignored;
+  stream.socket().set_option(tcp::no_delay(true), ignored);
+  bhttp::response_serializer<bhttp::empty_body> sr(res);
+  stream.expires_after(opt.write_timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+  if (hec || head) {
+    // HEAD: the header GET would get, and no producer run.
+    record(request, response.status, 0, started);
+    co_return !hec && keep_alive;
+  }
+  ChunkWriter writer(stream, opt.write_timeout, chunked);
+  const bool finished = co_await produce(request, response, writer);
+  bool ok = finished && !writer.failed();
+  if (ok && chunked) {
+    stream.expires_after(opt.write_timeout);
+    auto [lec, ln] = co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
+    ok = !lec;
+  }
+  record(request, response.status, writer.bytes(), started);
+  co_return ok && keep_alive && !stopping;
 }
 
 asio::awaitable<void> Server::Impl::serve_websocket(beast::tcp_stream& stream,

@@ -2,6 +2,7 @@
 // thread while the io_context runs on its own threads.
 #include "http/server.h"
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -60,6 +61,42 @@ class ServerTest : public ::testing::Test {
     });
     secret.auth_required = true;
     router->add(secret);
+    // A stream that writes "first", then "second" only once the test says so.
+    router->add(make(Method::get, "/events", [this](Request&) -> asio::awaitable<Response> {
+      Response r;
+      r.content_type = "text/event-stream";
+      r.stream = [this](ResponseWriter& out) -> asio::awaitable<void> {
+        ++stream_runs;
+        co_await out.write("data: first\n\n");
+        auto ex = co_await asio::this_coro::executor;
+        asio::steady_timer t(ex);
+        for (int i = 0; i < 1000 && !release_second; ++i) {
+          t.expires_after(5ms);
+          co_await t.async_wait(asio::use_awaitable);
+        }
+        co_await out.write("data: second\n\n");
+      };
+      co_return r;
+    }));
+    // A stream that writes until the client is gone.
+    router->add(make(Method::get, "/forever", [this](Request&) -> asio::awaitable<Response> {
+      Response r;
+      r.content_type = "text/event-stream";
+      r.stream = [this](ResponseWriter& out) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        asio::steady_timer t(ex);
+        for (int i = 0; i < 500; ++i) {
+          if (!co_await out.write("data: tick\n\n")) {
+            forever_result = 1;
+            co_return;
+          }
+          t.expires_after(10ms);
+          co_await t.async_wait(asio::use_awaitable);
+        }
+        forever_result = 2;
+      };
+      co_return r;
+    }));
     Route ws;
     ws.method = Method::get;
     ws.path = "/ws";
@@ -123,7 +160,86 @@ class ServerTest : public ::testing::Test {
   std::uint16_t port = 0;
   std::vector<std::thread> threads;
   bool stopped = false;
+  std::atomic<bool> release_second{false};
+  std::atomic<int> forever_result{0};  // 1: a write returned false; 2: never did
+  std::atomic<int> stream_runs{0};
 };
+
+// Reads from `s` into `data` until it contains `needle` (true) or the peer closes (false).
+bool read_until(tcp::socket& s, std::string& data, std::string_view needle) {
+  std::array<char, 4096> buf;
+  boost::system::error_code ec;
+  while (data.find(needle) == std::string::npos) {
+    auto n = s.read_some(asio::buffer(buf), ec);
+    if (ec) return false;
+    data.append(buf.data(), n);
+  }
+  return true;
+}
+
+TEST_F(ServerTest, StreamedResponseSendsEachChunkAtOnceThenKeepsAlive) {
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(s, asio::buffer(std::string("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string data;
+  auto start = std::chrono::steady_clock::now();
+  // The first event arrives while the producer is still waiting to write the second: the
+  // server did not buffer it.
+  ASSERT_TRUE(read_until(s, data, "data: first")) << data;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(data.find("second"), std::string::npos);
+  EXPECT_EQ(status_of(data), 200) << data;
+  EXPECT_NE(data.find("Transfer-Encoding: chunked"), std::string::npos) << data;
+  EXPECT_NE(data.find("Cache-Control: no-cache"), std::string::npos) << data;
+  EXPECT_NE(data.find("Content-Type: text/event-stream"), std::string::npos) << data;
+  release_second = true;
+  ASSERT_TRUE(read_until(s, data, "data: second\n\n\r\n0\r\n\r\n")) << data;
+  // The same connection serves the next request.
+  std::string next;
+  asio::write(s, asio::buffer(std::string("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  read_until(s, next, "\"hello\"");
+  EXPECT_EQ(status_of(next), 200) << next;
+}
+
+TEST_F(ServerTest, StreamedResponseWriteFailsOnceTheClientIsGone) {
+  {
+    asio::io_context cio;
+    tcp::socket s(cio);
+    s.connect({asio::ip::make_address("127.0.0.1"), port});
+    asio::write(s, asio::buffer(std::string("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")));
+    std::string data;
+    ASSERT_TRUE(read_until(s, data, "data: tick"));
+  }  // closed
+  for (int i = 0; i < 300 && forever_result == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(forever_result, 1);
+}
+
+TEST_F(ServerTest, HeadOfAStreamedResponseSendsTheHeaderOnly) {
+  std::string raw = exchange("HEAD /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_of(raw), 200) << raw;
+  EXPECT_NE(raw.find("Content-Type: text/event-stream"), std::string::npos) << raw;
+  EXPECT_EQ(raw.find("data:"), std::string::npos) << raw;
+  EXPECT_EQ(stream_runs, 0);
+}
+
+TEST_F(ServerTest, GracefulStopLetsARunningStreamFinish) {
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(s, asio::buffer(std::string("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string data;
+  ASSERT_TRUE(read_until(s, data, "data: first"));
+  std::promise<void> done;
+  server->stop([&] { done.set_value(); });
+  stopped = true;
+  std::this_thread::sleep_for(100ms);
+  release_second = true;
+  // The whole body, then the server closes the connection.
+  EXPECT_TRUE(read_until(s, data, "0\r\n\r\n")) << data;
+  EXPECT_FALSE(read_until(s, data, "never"));
+  EXPECT_EQ(done.get_future().wait_for(2s), std::future_status::ready);
+}
 
 TEST_F(ServerTest, KeepAliveServesSeveralRequests) {
   std::string raw = exchange(
