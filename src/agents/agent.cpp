@@ -205,7 +205,9 @@ struct AgentService::Impl {
     store::Params p{text(user), text(utc_day(clock.now_ms()))};
     auto rows = co_await db.query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_daily WHERE user_id = $1 AND day = $2",
                                   std::move(p));
-    co_return rows.empty() ? 0 : store::as_int(rows.rows[0][0]);
+    std::int64_t spent = 0;
+    if (!rows.empty()) spent = store::as_int(rows.rows[0][0]);
+    co_return spent;
   }
 
   Error budget_error() const {
@@ -220,7 +222,8 @@ struct AgentService::Impl {
   }
 
   asio::awaitable<void> check_budget(store::Executor& db, const std::string& user) {
-    if (co_await spent_today(db, user) >= options.daily_cap_micros) throw Exception(budget_error());
+    const std::int64_t spent = co_await spent_today(db, user);
+    if (spent >= options.daily_cap_micros) throw Exception(budget_error());
   }
 
   asio::awaitable<std::int64_t> record_usage(store::Executor& db, const std::string& user, const std::string& app,
@@ -400,22 +403,19 @@ struct AgentService::Impl {
     RouteContext rc;
     rc.now_ms = clock.now_ms();
     rc.time_zone = user.time_zone;
-    for (const auto& source : router->name_sources(s.id)) {
-      auto dot = source.find('.');
-      if (dot == std::string::npos) continue;
-      std::string table = source.substr(0, dot), field = source.substr(dot + 1);
-      json::object q{{"table", table}, {"limit", 200}};
+    for (const auto& source : router->name_source_queries(s.id)) {
+      const std::string& field = source.field;
+      json::object q{{"table", source.table}, {"limit", 200}};
+      if (!source.where.empty()) q["where"] = source.where;
       auto compiled = store::compile_query(q, s.tables, user.id, db.dialect());
       if (!compiled) continue;
       auto rows = co_await db.query(compiled->sql, compiled->params);
       auto page = store::read_page(*compiled, rows);
-      auto& list = rc.records[source];
+      auto& list = rc.records[source.key];
       for (const auto& item : page.items) {
         const auto& o = item.as_object();
         const auto& data = o.at("data");
         if (!data.is_object()) continue;
-        if (const auto* archived = data.as_object().if_contains("archived"); archived && archived->is_bool() && archived->as_bool())
-          continue;
         std::string name = str_of(data.as_object(), field);
         if (!name.empty()) list.push_back({std::string(o.at("id").as_string()), name});
       }
@@ -432,18 +432,15 @@ struct AgentService::Impl {
 
 namespace {
 
-// Streams a provider call's text deltas to the sink as they arrive: the provider calls
-// on_text synchronously; the deltas are queued on this coroutine's executor and written by
-// a pump that waits on a timer used as a condition variable.
+// A provider call's text deltas on their way to the sink: the provider calls on_text
+// synchronously, the deltas queue here, and the writer waits on a timer used as a
+// condition variable (both coroutines on one strand).
 struct TextPump {
-  explicit TextPump(asio::any_io_executor ex) : ex(ex), wake(ex), finished(ex) {
-    wake.expires_at(asio::steady_timer::time_point::max());
-    finished.expires_at(asio::steady_timer::time_point::max());
-  }
-  asio::any_io_executor ex;
+  explicit TextPump(asio::any_io_executor ex) : wake(ex) { wake.expires_at(asio::steady_timer::time_point::max()); }
   std::deque<std::string> pending;
-  bool closed = false, done = false, listening = true;
-  asio::steady_timer wake, finished;
+  bool closed = false;
+  ModelResponse response;
+  asio::steady_timer wake;
 };
 
 }  // namespace
@@ -531,6 +528,7 @@ struct Run {
   std::string stop_reason;
   std::string turn_start;  // id of the user message that began the turn
   std::chrono::steady_clock::time_point deadline;
+  std::unique_ptr<TextPump> pump_;  // the current model call's
 
   asio::awaitable<void> emit(const std::string& event, json::object data) {
     if (!listening) co_return;
@@ -551,19 +549,24 @@ struct Run {
 
   // Runs one action as the agent's tool call: its result, or the error as the model sees it.
   asio::awaitable<std::pair<bool, json::value>> run_action(const std::string& name, json::object input) {
+    // No co_return inside the handler (g++ 12 miscompiles suspension there): keep the error.
+    std::optional<Error> failed;
+    json::value out;
     try {
       if (name == "ask_app") {
         std::string app = str_of(input, "app_id"), question = str_of(input, "question");
-        auto answer = co_await im.host.ask_agent(turn.caller, spec.id, app, question);
-        co_return std::pair<bool, json::value>{true, answer};
+        out = co_await im.host.ask_agent(turn.caller, spec.id, app, question);
+      } else {
+        std::vector<std::string> chain(1, spec.id);
+        out = co_await im.host.action(turn.caller, spec.id, name, std::move(input), std::move(chain));
       }
-      std::vector<std::string> chain(1, spec.id);
-      auto out = co_await im.host.action(turn.caller, spec.id, name, std::move(input), std::move(chain));
-      co_return std::pair<bool, json::value>{true, out};
     } catch (const Exception& e) {
-      co_return std::pair<bool, json::value>{false, error_json(e.error())};
+      failed = e.error();
     }
+    if (failed) co_return std::pair<bool, json::value>{false, error_json(*failed)};
+    co_return std::pair<bool, json::value>{true, std::move(out)};
   }
+
 
   asio::awaitable<void> pause(json::object state, const std::string& tool_call_id, const std::string& action,
                               const json::value& input) {
@@ -639,7 +642,11 @@ struct Run {
       }
       json::object ev6{{"id", call.id}, {"name", call.name}, {"input", call.input}};
       co_await emit("tool_call", std::move(ev6));
-      auto [ok, value] = co_await run_action(call.name, call.input.is_object() ? call.input.as_object() : json::object{});
+      json::object input = call.input.is_object() ? call.input.as_object() : json::object{};
+      // No structured bindings in coroutines: g++ 12 does not keep them in the frame.
+      std::pair<bool, json::value> outcome = co_await run_action(call.name, std::move(input));
+      const bool ok = outcome.first;
+      json::value& value = outcome.second;
       result.is_error = !ok;
       result.text = ok ? wrap_result(value) : json::serialize(value);
       json::object ev{{"id", call.id}, {"name", call.name}, {"ok", ok}};
@@ -660,41 +667,47 @@ struct Run {
     return a;
   }
 
-  // One provider call, its text streamed to the sink as it arrives.
-  asio::awaitable<ModelResponse> call_model(ModelRequest request) {
-    auto ex = co_await asio::this_coro::executor;
-    auto pump = std::make_shared<TextPump>(ex);
-    // The pump writes queued deltas in order; `finished` is cancelled when it is done.
-    asio::co_spawn(
-        ex,
-        [this, pump]() -> asio::awaitable<void> {
-          for (;;) {
-            while (!pump->pending.empty()) {
-              std::string d = std::move(pump->pending.front());
-              pump->pending.pop_front();
-              json::object ev7{{"delta", d}};
-              co_await emit("text", std::move(ev7));
-            }
-            if (pump->closed) break;
-            co_await pump->wake.async_wait(asio::as_tuple(asio::use_awaitable));
-            pump->wake.expires_at(asio::steady_timer::time_point::max());
-          }
-          pump->done = true;
-          pump->finished.cancel();
-        },
-        asio::detached);
-    auto response = co_await provider->complete(std::move(request), [pump](std::string_view delta) {
-      asio::post(pump->ex, [pump, d = std::string(delta)]() mutable {
-        pump->pending.push_back(std::move(d));
+  // The provider's call runs in a coroutine of its own on this executor (a connection's
+  // strand), filling `pump`; this one writes the deltas out as they come, in order, and
+  // returns the response once the call has finished. (A coroutine's parameters live in its
+  // frame; a lambda's captures would not.)
+  static asio::awaitable<void> call_provider(Provider* provider, ModelRequest request, TextPump* pump) {
+    ModelResponse response;
+    try {
+      response = co_await provider->complete(std::move(request), [pump](std::string_view delta) {
+        pump->pending.emplace_back(delta);
         pump->wake.cancel();
       });
-    });
-    // After every delta already posted: close and wait for the pump to drain.
-    co_await asio::post(ex, asio::use_awaitable);
+    } catch (const std::exception& e) {
+      response.error = Error::unavailable("upstream_unavailable", std::string("The model call failed: ") + e.what());
+    }
+    pump->response = std::move(response);
     pump->closed = true;
     pump->wake.cancel();
-    while (!pump->done) co_await pump->finished.async_wait(asio::as_tuple(asio::use_awaitable));
-    co_return response;
+  }
+
+  asio::awaitable<ModelResponse> call_model(ModelRequest request) {
+    asio::any_io_executor ex = co_await asio::this_coro::executor;
+    // The pump belongs to this Run (alive for the whole turn), so the provider's coroutine
+    // and this one share it without reference counts; this one returns only once the
+    // provider's has set `closed`, its last touch.
+    pump_ = std::make_unique<TextPump>(ex);
+    TextPump* pump = pump_.get();
+    asio::post(ex, [ex, provider = provider, request = std::move(request), pump]() mutable {
+      asio::co_spawn(ex, call_provider(provider, std::move(request), pump), asio::detached);
+    });
+    for (;;) {
+      while (!pump->pending.empty()) {
+        json::object ev{{"delta", std::move(pump->pending.front())}};
+        pump->pending.pop_front();
+        co_await emit("text", std::move(ev));
+      }
+      if (pump->closed) break;
+      co_await pump->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+      pump->wake.expires_at(asio::steady_timer::time_point::max());
+    }
+    ModelResponse out = std::move(pump->response);
+    co_return out;
   }
 
   // The tool loop, from the conversation as stored.
@@ -712,12 +725,15 @@ struct Run {
         co_await fail(Error{ErrorKind::timeout, "turn_timeout", "The assistant ran out of time for this turn."});
         break;
       }
-      if (co_await im.spent_today(im.store, turn.caller.user_id) >= im.options.daily_cap_micros) {
+      const std::int64_t spent = co_await im.spent_today(im.store, turn.caller.user_id);
+      if (spent >= im.options.daily_cap_micros) {
         co_await fail(im.budget_error());
         break;
       }
       auto all = co_await im.messages(turn.caller.user_id, turn.conversation_id);
-      auto [messages, summary] = im.prompt_of(all, turn_start);
+      std::pair<std::vector<Message>, std::string> prompt = im.prompt_of(all, turn_start);
+      std::vector<Message>& messages = prompt.first;
+      const std::string& summary = prompt.second;
       ModelRequest req;
       req.model = model;
       req.system = im.system_for(spec, user, summary);
@@ -730,8 +746,8 @@ struct Run {
       ++steps;
       auto resp = co_await call_model(std::move(req));
       usage += resp.usage;
-      cost += co_await im.record_usage(im.store, turn.caller.user_id, spec.id, resp.model.empty() ? model : resp.model,
-                                       resp.usage);
+      const std::string used = resp.model.empty() ? model : resp.model;
+      cost += co_await im.record_usage(im.store, turn.caller.user_id, spec.id, used, resp.usage);
       stop_reason = resp.stop_reason;
       std::vector<Block> content, tool_uses;
       for (auto& b : resp.content) {
@@ -752,7 +768,8 @@ struct Run {
         co_return;
       }
       std::vector<Block> results;
-      if (!co_await run_tools(tool_uses, 0, results, std::nullopt)) co_return;  // paused
+      const bool went_on = co_await run_tools(tool_uses, 0, results, std::nullopt);
+      if (!went_on) co_return;  // paused
       co_await im.append(turn.caller.user_id, turn.conversation_id, "user", results);
       if (!listening) break;
     }
@@ -767,7 +784,7 @@ struct Run {
       json::object m{{"action", match.action}, {"params", match.params}, {"pattern", match.pattern},
                      {"confidence", match.confidence}};
       json::object slots;
-      for (const auto& [k, v] : match.slots) slots[k] = v;
+      for (const auto& slot : match.slots) slots[slot.first] = slot.second;
       m["slots"] = slots;
       json::object ev8{{"origin", "router"}, {"match", m}, {"tool_call_id", call_id}};
       co_await pause(std::move(ev8), call_id, match.action,
@@ -780,7 +797,9 @@ struct Run {
   asio::awaitable<void> routed_run(const IntentMatch& match, const std::string& call_id) {
     json::object ev9{{"id", call_id}, {"name", match.action}, {"input", match.params}};
     co_await emit("tool_call", std::move(ev9));
-    auto [ok, value] = co_await run_action(match.action, match.params);
+    std::pair<bool, json::value> outcome = co_await run_action(match.action, match.params);
+    const bool ok = outcome.first;
+    json::value& value = outcome.second;
     json::object ev{{"id", call_id}, {"name", match.action}, {"ok", ok}};
     std::string reply;
     if (ok) {
@@ -809,8 +828,8 @@ struct Run {
       match.params = m.at("params").as_object();
       match.pattern = str_of(m, "pattern");
       if (const auto* sl = m.if_contains("slots"); sl && sl->is_object())
-        for (const auto& [k, v] : sl->as_object())
-          if (v.is_string()) match.slots[std::string(k)] = std::string(v.as_string());
+        for (const auto& kv : sl->as_object())
+          if (kv.value().is_string()) match.slots[std::string(kv.key())] = std::string(kv.value().as_string());
       if (turn.approve) {
         co_await routed_run(match, str_of(st, "tool_call_id"));
       } else {
@@ -826,7 +845,8 @@ struct Run {
     auto uses = blocks_of(st.at("tool_uses"));
     auto results = blocks_of(st.at("results"));
     std::size_t index = static_cast<std::size_t>(st.at("index").to_number<std::int64_t>());
-    if (!co_await run_tools(uses, index, results, turn.approve)) co_return;  // paused again
+    const bool went_on = co_await run_tools(uses, index, results, turn.approve);
+    if (!went_on) co_return;  // paused again
     co_await im.append(turn.caller.user_id, turn.conversation_id, "user", results);
     if (!provider) {
       co_await finish("completed", false);
@@ -1020,7 +1040,7 @@ asio::awaitable<json::object> AgentService::agent_query(const AppHost::Active& p
   if (!provider_)
     co_return json::object{{"answer", im.cannot_text(spec.id)}, {"routed", true}, {"tool_calls", json::array{}},
                            {"cost_micros", 0}};
-  if (co_await im.spent_today(db, provider.user.id) >= im.options.daily_cap_micros) throw Exception(im.budget_error());
+  co_await im.check_budget(db, provider.user.id);
   const std::string model = im.model_for(spec);
   const auto tools = im.tools_for(spec, false);
   std::vector<Message> messages{{"user", {Block::make_text(question)}}};
@@ -1040,7 +1060,8 @@ asio::awaitable<json::object> AgentService::agent_query(const AppHost::Active& p
     req.connect_timeout = im.options.connect_timeout;
     req.idle_timeout = im.options.idle_timeout;
     auto resp = co_await provider_->complete(std::move(req), [](std::string_view) {});
-    cost += co_await im.record_usage(db, provider.user.id, spec.id, resp.model.empty() ? model : resp.model, resp.usage);
+    const std::string used = resp.model.empty() ? model : resp.model;
+    cost += co_await im.record_usage(db, provider.user.id, spec.id, used, resp.usage);
     if (resp.error) throw Exception(*resp.error);
     std::vector<Block> uses;
     for (const auto& b : resp.content)
@@ -1081,7 +1102,7 @@ asio::awaitable<std::string> AgentService::complete(const AppHost::Active& app, 
   auto& im = *impl_;
   if (!provider_) throw Exception(Error::unavailable("no_model_configured", "No model provider is configured on this server."));
   store::Executor& db = call.db(im.store);
-  if (co_await im.spent_today(db, app.user.id) >= im.options.daily_cap_micros) throw Exception(im.budget_error());
+  co_await im.check_budget(db, app.user.id);
   ModelRequest req;
   req.model = im.model_for(*app.spec);
   req.system = system.empty() ? "You help " + app.spec->name + " for its user." : system;
@@ -1092,7 +1113,8 @@ asio::awaitable<std::string> AgentService::complete(const AppHost::Active& app, 
   req.idle_timeout = im.options.idle_timeout;
   const std::string model = req.model;
   auto resp = co_await provider_->complete(std::move(req), [](std::string_view) {});
-  co_await im.record_usage(db, app.user.id, app.spec->id, resp.model.empty() ? model : resp.model, resp.usage);
+  const std::string used = resp.model.empty() ? model : resp.model;
+  co_await im.record_usage(db, app.user.id, app.spec->id, used, resp.usage);
   if (resp.error) throw Exception(*resp.error);
   co_return text_of(resp.content);
 }

@@ -20,7 +20,11 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "agents/agent.h"
+#include "agents/providers/factory.h"
+#include "agents/router/router.h"
 #include "all_apps.h"
+#include "api/agent_routes.h"
 #include "api/app_routes.h"
 #include "api/auth_routes.h"
 #include "api/notification_routes.h"
@@ -332,6 +336,39 @@ int cmd_serve(const core::Config& config) {
   kernel::scheduler::Scheduler scheduler(*st, clock,
                                          std::string(hostname) + ":" + std::to_string(::getpid()) + ":" + core::random_hex(4));
   app_host.set_scheduler(&scheduler);
+  // Agents: the provider the configuration names (none: the offline router is the whole
+  // agent), the price table and tiers, and the runtime behind the chat routes and ctx.ai.
+  std::shared_ptr<agents::Provider> provider;
+  try {
+    provider = agents::make_provider(config);
+  } catch (const Exception& e) {
+    std::cerr << "krilin: " << e.error().message << "\n";
+    return 1;
+  }
+  auto prices = agents::make_price_table(config);
+  if (!prices) {
+    std::cerr << "krilin: " << prices.error().message << "\n";
+    return 1;
+  }
+  const auto tiers = agents::make_model_tiers(config);
+  agents::AgentOptions agent_options;
+  agent_options.window_messages = static_cast<int>(config.integer("agent_window_messages"));
+  agent_options.session_idle_ms = config.integer("agent_session_idle_ms");
+  agent_options.max_reply_tokens = static_cast<int>(std::max<std::int64_t>(1, config.integer("agent_max_reply_tokens")));
+  agent_options.max_steps = static_cast<int>(std::max<std::int64_t>(1, config.integer("agent_max_steps")));
+  agent_options.turn_budget = std::chrono::milliseconds(config.integer("agent_turn_budget_ms"));
+  agent_options.connect_timeout = std::chrono::milliseconds(config.integer("agent_connect_timeout_ms"));
+  agent_options.idle_timeout = std::chrono::milliseconds(config.integer("agent_idle_timeout_ms"));
+  agent_options.daily_cap_micros = config.integer("agent_daily_cap_cents") * 10000;
+  agent_options.max_message_chars = static_cast<std::size_t>(config.integer("agent_max_message_chars"));
+  agent_options.tier_models = {{"fast", tiers.fast}, {"balanced", tiers.balanced}, {"best", tiers.best}};
+  agent_options.price_of = [table = std::move(prices.value())](const std::string& model) { return table.price(model); };
+  agents::AgentService agent_service(*st, app_host, *catalog, provider,
+                                     std::make_shared<const agents::IntentRouter>(*catalog), std::move(agent_options),
+                                     clock);
+  app_host.set_agents(&agent_service);
+  core::log_event(spdlog::level::info, "agents",
+                  {{"provider", provider ? std::string(provider->name()) : std::string("none (offline router only)")}});
   try {
     run_blocking(io, [&]() -> asio::awaitable<void> {
       // Tables of apps someone has installed, in case this version of an app added one.
@@ -360,6 +397,7 @@ int cmd_serve(const core::Config& config) {
   api::add_realtime_routes(*router, realtime);
   api::add_notification_routes(*router, notifications);
   api::add_schedule_routes(*router, scheduler);
+  api::add_agent_routes(*router, agent_service);
   // The web desktop: every GET that is not the API's (and matches no route) gets its files.
   if (auto web = http::StaticFiles::load(config.str("web_dir"))) {
     core::log_event(spdlog::level::info, "web desktop loaded",

@@ -49,6 +49,13 @@ const ROUTES = {
   'POST /api/v1/apps/{id}/query': 'app',
   'POST /api/v1/apps/{id}/action': 'app',
   'GET /api/v1/apps/{id}/outputs/{output}': 'app',
+  'POST /api/v1/apps/{id}/agent/chat': 'app',
+  'POST /api/v1/apps/{id}/agent/confirm': 'app',
+  'POST /api/v1/apps/{id}/agent-query': 'app',
+  'GET /api/v1/apps/{id}/agent/conversations': 'app',
+  'GET /api/v1/apps/{id}/agent/conversations/{cid}': 'app',
+  'DELETE /api/v1/apps/{id}/agent/conversations/{cid}': 'app',
+  'GET /api/v1/usage': 'scoped',
   'POST /api/v1/apps/{id}/install': 'app_state',
   'POST /api/v1/apps/{id}/uninstall': 'app_state',
   'POST /api/v1/apps/{id}/enable': 'app_state',
@@ -103,13 +110,29 @@ for (const [backend, env] of backends) {
         aNotes = (await call('GET', '/api/v1/notifications', a.access_token)).body.notifications.map((n) => n.id);
       }
       assert.equal(aNotes.length, 1);
+      // A talks to Habit Tracker's agent (no model configured here: the router answers) and
+      // leaves a destructive request waiting for confirmation.
+      const chat = async (message) => {
+        const r = await fetch(`${server.url}/api/v1/apps/habit-tracker/agent/chat`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${a.access_token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ message }),
+        });
+        assert.equal(r.status, 200);
+        const events = (await r.text()).split('\n\n').filter(Boolean).map((e) => ({
+          event: e.match(/^event: (.*)$/m)[1], data: JSON.parse(e.match(/^data: (.*)$/m)[1]) }));
+        return events;
+      };
+      const conversation = (await chat('what are my habits')).find((e) => e.event === 'conversation').data.conversation_id;
+      const pending = (await chat('archive secret habit of alice')).find((e) => e.event === 'confirmation_required');
+      const aAgent = [conversation, ...(pending ? [pending.data.id] : [])];
       const aGrants = (await call('GET', '/api/v1/grants', a.access_token)).body.grants.map((g) => g.id);
       assert.ok(aGrants.length > 0);
       const aSessions = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
       const aAudit = (await call('GET', '/api/v1/audit', a.access_token)).body.entries.map((e) => e.id);
-      const secrets = [a.user.id, a.email, habit, log, reminder, ...aNotes, 'secret habit of alice', 'secret note of alice',
+      const secrets = [a.user.id, a.email, habit, log, reminder, ...aNotes, ...aAgent, 'secret habit of alice', 'secret note of alice',
         ...aGrants, ...aSessions, ...aAudit];
-      const aIds = [a.user.id, habit, log, reminder, ...aNotes, ...aGrants, ...aSessions, ...aAudit];
+      const aIds = [a.user.id, habit, log, reminder, ...aNotes, ...aAgent, ...aGrants, ...aSessions, ...aAudit];
       // B has the same apps, so that B's calls reach the apps' code.
       assert.equal((await call('POST', '/api/v1/apps/dashboard/install', b.access_token, {})).status, 201);
       const catalog = (await call('GET', '/api/v1/apps', b.access_token)).body.apps;
@@ -138,10 +161,15 @@ for (const [backend, env] of backends) {
             const m = manifests[app];
             const paths = path.includes('{output}')
               ? Object.keys(m.outputs ?? {}).map((o) => path.replace('{id}', app).replace('{output}', o))
-              : [path.replace('{id}', app)];
+              : path.includes('{cid}') ? aIds.map((id) => path.replace('{id}', app).replace('{cid}', id))
+                : [path.replace('{id}', app)];
             let bodies = [body];
             if (path.endsWith('/action'))
               bodies = Object.keys(m.actions ?? {}).flatMap((action) => aIds.map((id) => ({ action, params: { habit_id: id } })));
+            if (path.endsWith('/agent/chat'))
+              bodies = aIds.map((id) => ({ message: 'what are my habits', conversation_id: id }));
+            if (path.endsWith('/agent/confirm')) bodies = aIds.map((id) => ({ id, approve: true }));
+            if (path.endsWith('/agent-query')) bodies = aIds.map((id) => ({ question: 'what are my habits', conversation_id: id }));
             if (path.endsWith('/query'))
               bodies = Object.keys(m.tables ?? {}).flatMap((table) => aIds.map((id) => ({ table, where: { id } })));
             for (const p of paths) for (const bd of bodies) {
@@ -173,6 +201,12 @@ for (const [backend, env] of backends) {
       const grantsAfter = (await call('GET', '/api/v1/grants', a.access_token)).body.grants;
       assert.deepEqual(grantsAfter.map((g) => [g.id, g.revoked_at]), aGrants.map((id) => [id, null]));
       assert.equal((await call('GET', '/api/v1/notifications', a.access_token)).body.notifications.length, 1);
+      const convs = (await call('GET', '/api/v1/apps/habit-tracker/agent/conversations', a.access_token)).body.items;
+      assert.ok(convs.some((c) => c.id === conversation), JSON.stringify(convs));
+      if (pending) {
+        const still = await call('GET', `/api/v1/apps/habit-tracker/agent/conversations/${pending.data.id}`, a.access_token);
+        assert.equal(still.status, 404);  // a confirmation id is not a conversation id
+      }
       assert.equal((await call('GET', `/api/v1/schedules/${reminder}/runs`, a.access_token)).body.runs.length, 1);
       const names = (await call('POST', '/api/v1/apps/habit-tracker/query', a.access_token, { table: 'habits' })).body.items;
       assert.deepEqual(names.map((h) => h.data.name), ['secret habit of alice']);
