@@ -119,7 +119,21 @@ awaitable<json::value> explain_score_action(ActionContext& ctx, json::object) {
                                       {"lost", std::lround(c.max - c.points)}, {"detail", c.detail}});
   for (const auto& r : e.reasons) reasons.emplace_back(r);
   json::value change = e.score && e.previous ? json::value(*e.score - *e.previous) : json::value(nullptr);
+  // What Habit Tracker's own agent says is still open (with the user's agent grant); a
+  // refusal or an absent agent leaves the explanation as it is, with a note why.
+  json::value habit_tracker = nullptr;
+  std::optional<std::string> refused;
+  try {
+    auto asked = co_await ctx.apps.get("habit-tracker")->agent_query("what is left today");
+    habit_tracker = asked;
+    if (const auto* a = asked.if_contains("answer"); a && a->is_string() && !a->as_string().empty())
+      e.summary += " Habit Tracker says: " + std::string(a->as_string());
+  } catch (const Exception& ex) {
+    refused = ex.error().code + ": " + ex.error().message;
+  }
+  if (refused) habit_tracker = json::object{{"unavailable", *refused}};
   co_return json::object{{"score", e.score ? json::value(*e.score) : json::value(nullptr)},
+                         {"habit_tracker", habit_tracker},
                          {"previous_score", e.previous ? json::value(*e.previous) : json::value(nullptr)},
                          {"change", change},
                          {"components", std::move(components)},

@@ -398,7 +398,9 @@ struct AgentService::Impl {
 
   // ---- the user's records, for the router's name slots ----
 
-  asio::awaitable<RouteContext> route_context(store::Executor& db, const kernel::registry::AppSpec& s,
+  // In `tx` when the caller is inside one (already scoped to the user), else in a transaction
+  // of its own scoped to the user — on PostgreSQL, row-level security shows app rows only so.
+  asio::awaitable<RouteContext> route_context(store::Transaction* tx, const kernel::registry::AppSpec& s,
                                               const sdk::User& user) {
     RouteContext rc;
     rc.now_ms = clock.now_ms();
@@ -407,9 +409,16 @@ struct AgentService::Impl {
       const std::string& field = source.field;
       json::object q{{"table", source.table}, {"limit", 200}};
       if (!source.where.empty()) q["where"] = source.where;
-      auto compiled = store::compile_query(q, s.tables, user.id, db.dialect());
+      auto compiled = store::compile_query(q, s.tables, user.id, store.dialect());
       if (!compiled) continue;
-      auto rows = co_await db.query(compiled->sql, compiled->params);
+      store::Rows rows;
+      if (tx) {
+        rows = co_await tx->query(compiled->sql, compiled->params);
+      } else {
+        co_await store::as_user(store, user.id, [&](store::Transaction& t) -> asio::awaitable<void> {
+          rows = co_await t.query(compiled->sql, compiled->params);
+        });
+      }
       auto page = store::read_page(*compiled, rows);
       auto& list = rc.records[source.key];
       for (const auto& item : page.items) {
@@ -475,7 +484,7 @@ asio::awaitable<Turn> AgentService::prepare_chat(const Caller& caller, const std
       throw Exception(Error::not_found("conversation_not_found", "There is no such conversation with this assistant."));
     turn.conversation_id = *conversation_id;
   }
-  auto rc = co_await im.route_context(im.store, *who.spec, who.user);
+  auto rc = co_await im.route_context(nullptr, *who.spec, who.user);
   turn.routed = im.router->match(app_id, message, rc);
   if (!turn.routed && provider_) co_await im.check_budget(im.store, caller.user_id);
   co_return turn;
@@ -1026,7 +1035,7 @@ asio::awaitable<json::object> AgentService::agent_query(const AppHost::Active& p
   const auto& spec = *provider.spec;
   store::Executor& db = call.db(im.store);
   json::array tool_calls;
-  auto rc = co_await im.route_context(db, spec, provider.user);
+  auto rc = co_await im.route_context(call.tx, spec, provider.user);
   if (auto match = im.router->match(spec.id, question, rc)) {
     const auto& def = spec.actions.at(match->action);
     if (def.destructive)

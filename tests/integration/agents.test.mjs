@@ -393,11 +393,25 @@ for (const [backend, setup] of backends) {
       assert.equal((await c.act(a, 'habit-tracker', 'calculate_streak', { habit_id: habit })).current, 1);
     });
 
-    test('ctx.ai and model-only questions answer without a provider, never 500', async () => {
+    test('"why did my score drop?": the Dashboard asks Habit Tracker\'s agent, with the grant and not without', async () => {
+      await c.act(a, 'habit-tracker', 'create_habit', { name: 'Stretching' });
       const r = await c.chat(a, 'dashboard', 'why did my score drop?');
       assert.equal(r.status, 200);
-      assert.ok(textOf(r.events).length > 0);
-      assert.ok(!JSON.stringify(r.events).includes('"internal"'), JSON.stringify(r.events));
+      assert.equal(doneOf(r.events).routed, true, JSON.stringify(r.events));
+      const result = r.events.find((e) => e.event === 'tool_result').data.result;
+      assert.equal(result.habit_tracker.routed, true, JSON.stringify(result));
+      assert.match(result.habit_tracker.answer, /Stretching/);
+      assert.match(textOf(r.events), /Habit Tracker says/);
+      const audit = await c.call('GET', '/api/v1/audit?app=dashboard', { token: a.token });
+      assert.ok(audit.body.entries.some((e) => e.action === 'app.agent_query'));
+      const grants = (await c.call('GET', '/api/v1/grants', { token: a.token })).body.grants;
+      const g = grants.find((x) => x.consumer === 'dashboard' && x.kind === 'agent');
+      assert.equal((await c.call('DELETE', `/api/v1/grants/${g.id}`, { token: a.token })).status, 204);
+      const denied = await c.chat(a, 'dashboard', 'why did my score drop?');
+      const res = denied.events.find((e) => e.event === 'tool_result').data.result;
+      assert.match(res.habit_tracker.unavailable, /^grant_revoked/);
+      assert.doesNotMatch(textOf(denied.events), /Habit Tracker says/);
+      assert.ok(!JSON.stringify(denied.events).includes('"internal"'), JSON.stringify(denied.events));
     });
   });
 }
