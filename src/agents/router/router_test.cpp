@@ -219,6 +219,9 @@ TEST_F(IntentRouterTest, NameSourcesAndCapabilities) {
   for (const auto& c : caps) log = log || c.find("e.g. \u201clog meditation\u201d") != std::string::npos;
   EXPECT_TRUE(log) << caps.front();
   EXPECT_EQ(router_.capabilities("dashboard").size(), 3u);
+  const std::string f = router_.fallback("dashboard");
+  EXPECT_EQ(f.rfind("I can't do that without an AI model. Here is what I can do:\n- ", 0), 0u) << f;
+  std::cout << router_.fallback("habit-tracker") << "\n" << f << "\n";
 }
 
 }  // namespace
