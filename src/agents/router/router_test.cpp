@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -188,6 +189,20 @@ TEST_F(IntentRouterTest, AmbiguousNamesAndUnknownAppsAreNotRouted) {
   EXPECT_FALSE(router_.match("habit-tracker", "log meditation", empty));  // no records: nothing to name
   EXPECT_FALSE(router_.match("habit-tracker", std::string(600, 'a'), ctx_));
   EXPECT_FALSE(router_.match("habit-tracker", "", ctx_));
+}
+
+// Untrusted input: the longest message the router takes still costs little.
+TEST_F(IntentRouterTest, TheLongestMessageStaysCheap) {
+  const char* words[] = {"log", "my", "meditation", "yesterday", "remind", "me", "at", "19:00", "streak", "running"};
+  std::string msg;
+  for (std::size_t i = 0; i + 1 < kMaxMessageWords; ++i) msg += std::string(words[i % 10]) + " ";
+  const auto start = std::chrono::steady_clock::now();
+  auto m = router_.match("habit-tracker", msg, ctx_);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_FALSE(m);
+  EXPECT_FALSE(router_.match("habit-tracker", msg + msg, ctx_));  // over the word limit
+  std::cout << "[ router   ] a " << msg.size() << "-byte message: " << ms << " ms\n";
+  EXPECT_LT(ms, 2000);
 }
 
 TEST_F(IntentRouterTest, TheUsersZoneDecidesWhatTodayIs) {
