@@ -84,7 +84,7 @@ Explanation explain_score(const std::optional<HabitsDay>& today, const std::opti
   } else {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", mean_streak(today->input));
-    streaks.detail = std::string("Your current streaks average ") + buf + " days (they count in full from 7)";
+    streaks.detail = std::string("Your current streaks average ") + buf + " days, of the 7 that count in full";
     if (yesterday && !yesterday->input.current_streaks.empty()) {
       std::snprintf(buf, sizeof buf, "%.1f", mean_streak(yesterday->input));
       streaks.detail += std::string("; yesterday ") + buf;
@@ -94,7 +94,7 @@ Explanation explain_score(const std::optional<HabitsDay>& today, const std::opti
   std::vector<Component> sorted = e.components;
   std::sort(sorted.begin(), sorted.end(), [](const Component& a, const Component& b) { return a.max - a.points > b.max - b.points; });
   for (const auto& c : sorted)
-    if (c.max - c.points >= 0.5) e.reasons.push_back(c.detail + ": −" + points(c.max - c.points) + " points.");
+    if (c.max - c.points >= 0.5) e.reasons.push_back(c.detail + " (−" + points(c.max - c.points) + " points).");
 
   e.summary = "Your score is " + std::to_string(*e.score);
   if (e.previous) {

@@ -33,3 +33,34 @@ TEST(ProductivityScore, DegradesWithANoteWhenASourceIsMissing) {
 
 }  // namespace
 }  // namespace krilin::apps::dashboard
+
+namespace krilin::apps::dashboard {
+namespace {
+
+TEST(ExplainScore, NamesWhatCostsPointsLargestFirstAgainstYesterday) {
+  HabitsDay today{{0.5, {2, 0}}, 2, 1, {"Running"}};
+  HabitsDay yesterday{{1.0, {1, 1}}, 2, 2, {}};
+  auto e = explain_score(today, yesterday, {});
+  EXPECT_EQ(e.score, 39);     // 0.35 + 0.3 × 1/7
+  EXPECT_EQ(e.previous, 74);  // 0.7 + 0.3 × 1/7
+  ASSERT_EQ(e.components.size(), 2u);
+  EXPECT_EQ(e.components[0].name, "habits_done");
+  EXPECT_DOUBLE_EQ(e.components[0].points, 35);
+  ASSERT_EQ(e.reasons.size(), 2u);
+  EXPECT_EQ(e.reasons[0], "Habits done today: 1 of 2 (yesterday 2 of 2); still open: Running (−35 points).");
+  EXPECT_EQ(e.summary.rfind("Your score is 39, down from 74 yesterday. Habits done today", 0), 0u) << e.summary;
+  EXPECT_NE(e.summary.find("The day is not over"), std::string::npos);
+
+  auto full = explain_score(HabitsDay{{1.0, {7, 9}}, 2, 2, {}}, std::nullopt, {});
+  EXPECT_EQ(full.score, 100);
+  EXPECT_TRUE(full.reasons.empty());
+  EXPECT_EQ(full.summary, "Your score is 100. Nothing is lowering it: every habit due is done and your streaks are long.");
+
+  std::vector<SourceStatus> revoked{{"habit-tracker", false, "grant revoked"}};
+  auto none = explain_score(std::nullopt, std::nullopt, revoked);
+  EXPECT_FALSE(none.score);
+  EXPECT_NE(none.summary.find("grant revoked"), std::string::npos) << none.summary;
+}
+
+}  // namespace
+}  // namespace krilin::apps::dashboard

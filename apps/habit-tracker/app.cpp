@@ -233,14 +233,20 @@ awaitable<json::value> list_habits(ActionContext& ctx, json::object params) {
 
 std::string plural_days(int n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
 
-// Every active habit's streaks, with the longest current one (`top`) and the longest ever
-// (`longest`), for "what's my streak?" when no habit is named.
+// Every active habit's streaks, longest current first, with the longest current one (`top`)
+// and the longest ever (`longest`), for "what's my streak?" when no habit is named.
 awaitable<json::value> list_streaks(ActionContext& ctx, json::object) {
   json::array habits;
   json::value top = nullptr, longest = nullptr;
   int top_current = -1, longest_best = -1;
   std::string summary;
-  for (auto& v : co_await views(ctx, false)) {
+  auto all_views = co_await views(ctx, false);
+  // Longest current streak first, then by name: the order a reply reads them in.
+  std::sort(all_views.begin(), all_views.end(), [](const HabitView& a, const HabitView& b) {
+    if (a.streak.current != b.streak.current) return a.streak.current > b.streak.current;
+    return json::serialize(a.record.data.at("name")) < json::serialize(b.record.data.at("name"));
+  });
+  for (auto& v : all_views) {
     if (!is_active(v.record)) continue;
     json::object o{{"habit_id", v.record.id}, {"name", v.record.data.at("name")},
                    {"current", v.streak.current}, {"best", v.streak.best}};

@@ -729,4 +729,12 @@ std::vector<std::string> IntentRouter::capabilities(const std::string& app_id) c
   return out;
 }
 
+std::string IntentRouter::fallback(const std::string& app_id) const {
+  auto caps = capabilities(app_id);
+  if (caps.empty()) return "I can't do that without an AI model, and this app has nothing I can do without one.";
+  std::string out = "I can't do that without an AI model. Here is what I can do:";
+  for (const auto& c : caps) out += "\n- " + c;
+  return out;
+}
+
 }  // namespace krilin::agents

@@ -81,6 +81,10 @@ class IntentRouter {
   // What this app's agent can do without a model, in plain words (for "I can't do that
   // without a model; I can: …").
   std::vector<std::string> capabilities(const std::string& app_id) const;
+  // Added: the answer when nothing matched and no model is configured — says plainly that
+  // this needs a model and lists the capabilities ("I can't do that without an AI model.
+  // Here is what I can do: …").
+  std::string fallback(const std::string& app_id) const;
 
  private:
   struct Impl;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -190,6 +191,20 @@ TEST_F(IntentRouterTest, AmbiguousNamesAndUnknownAppsAreNotRouted) {
   EXPECT_FALSE(router_.match("habit-tracker", "", ctx_));
 }
 
+// Untrusted input: the longest message the router takes still costs little.
+TEST_F(IntentRouterTest, TheLongestMessageStaysCheap) {
+  const char* words[] = {"log", "my", "meditation", "yesterday", "remind", "me", "at", "19:00", "streak", "running"};
+  std::string msg;
+  for (std::size_t i = 0; i + 1 < kMaxMessageWords; ++i) msg += std::string(words[i % 10]) + " ";
+  const auto start = std::chrono::steady_clock::now();
+  auto m = router_.match("habit-tracker", msg, ctx_);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_FALSE(m);
+  EXPECT_FALSE(router_.match("habit-tracker", msg + msg, ctx_));  // over the word limit
+  std::cout << "[ router   ] a " << msg.size() << "-byte message: " << ms << " ms\n";
+  EXPECT_LT(ms, 2000);
+}
+
 TEST_F(IntentRouterTest, TheUsersZoneDecidesWhatTodayIs) {
   // 2026-12-02T07:30Z is still 1 December in Los Angeles.
   RouteContext la = ctx_;
@@ -219,6 +234,9 @@ TEST_F(IntentRouterTest, NameSourcesAndCapabilities) {
   for (const auto& c : caps) log = log || c.find("e.g. \u201clog meditation\u201d") != std::string::npos;
   EXPECT_TRUE(log) << caps.front();
   EXPECT_EQ(router_.capabilities("dashboard").size(), 3u);
+  const std::string f = router_.fallback("dashboard");
+  EXPECT_EQ(f.rfind("I can't do that without an AI model. Here is what I can do:\n- ", 0), 0u) << f;
+  std::cout << router_.fallback("habit-tracker") << "\n" << f << "\n";
 }
 
 }  // namespace
