@@ -377,6 +377,17 @@ TEST_F(AnthropicFakeTest, TheOlderHeaderStyleWorksToo) {
   EXPECT_EQ(rec.at("version"), "2023-06-01");
 }
 
+TEST_F(AnthropicFakeTest, AThrowingSinkPropagatesAsItselfAndIsNotRetried) {
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"a b c d e f"},"stream":{"textChunks":1}},{"reply":{"text":"never"}}]})");
+  auto p = provider(fake);
+  asio::io_context io;
+  auto f = asio::co_spawn(io, p->complete(ask("hi"), [](std::string_view) { throw std::runtime_error("client gone"); }),
+                          asio::use_future);
+  io.run();
+  EXPECT_THROW(f.get(), std::runtime_error);
+  EXPECT_EQ(fake.requests().size(), 1u);
+}
+
 TEST_F(AnthropicFakeTest, NoServerIsUnavailableAfterTheRetries) {
   AnthropicOptions o;
   o.api_key = "k";
