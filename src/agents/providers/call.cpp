@@ -139,29 +139,28 @@ asio::awaitable<ModelResponse> run_call(http::HttpClient& client, const RetryPol
     std::optional<Error> failure;
     bool may_retry = false;
     std::optional<milliseconds> wait;
+    std::optional<http::ClientResponse> head;
     try {
-      auto head = co_await client.stream(spec.request, so);
-      if (sink_failure) std::rethrow_exception(sink_failure);
-      if (head.status < 200 || head.status > 299) {
-        failure = spec.error_of(head);
-        may_retry = failure->retryable;
-        if (auto h = head.header("x-should-retry")) may_retry = *h == "true" ? true : *h == "false" ? false : may_retry;
-        wait = retry_after(head);
-      } else if (stream_error) {
-        failure = std::move(stream_error);
-      } else {
-        failure = decoder->finish(out);
-      }
+      head = co_await client.stream(spec.request, so);
     } catch (const Exception& e) {
-      if (sink_failure) std::rethrow_exception(sink_failure);
       failure = e.error();
       may_retry = !body_started;
     } catch (const std::exception& e) {
-      // Anything else from the network stack (not the sink, whose failures are rethrown above).
-      if (sink_failure) std::rethrow_exception(sink_failure);
+      // Anything else from the network stack.
       failure = Error::unavailable("upstream_unavailable",
                                    std::string("The model provider cannot be reached: ") + e.what() + ".", 5);
       may_retry = !body_started;
+    }
+    if (sink_failure) std::rethrow_exception(sink_failure);  // the caller's own failure, not ours to map
+    if (head && (head->status < 200 || head->status > 299)) {
+      failure = spec.error_of(*head);
+      may_retry = failure->retryable;
+      if (auto h = head->header("x-should-retry")) may_retry = *h == "true" ? true : *h == "false" ? false : may_retry;
+      wait = retry_after(*head);
+    } else if (head && stream_error) {
+      failure = std::move(stream_error);
+    } else if (head) {
+      failure = decoder->finish(out);
     }
     if (!failure) co_return out;
     out.error = std::move(failure);

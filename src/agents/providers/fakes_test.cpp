@@ -69,6 +69,7 @@ class Fake {
 struct Run {
   ModelResponse response;
   std::vector<std::string> deltas;
+  std::vector<Clock::time_point> delta_times;
   std::chrono::milliseconds took{};
   std::string text() const {
     std::string s;
@@ -88,7 +89,10 @@ Run run(Provider& p, ModelRequest req) {
   asio::io_context io;
   Run r;
   const auto start = Clock::now();
-  auto f = asio::co_spawn(io, p.complete(std::move(req), [&](std::string_view d) { r.deltas.emplace_back(d); }),
+  auto f = asio::co_spawn(io, p.complete(std::move(req), [&](std::string_view d) {
+                            r.deltas.emplace_back(d);
+                            r.delta_times.push_back(Clock::now());
+                          }),
                           asio::use_future);
   io.run();
   r.response = f.get();
@@ -144,6 +148,14 @@ TEST_F(AnthropicFakeTest, TextStreamsInOrderThroughOnText) {
   EXPECT_EQ(rec.at("body").at("stream"), true);
   EXPECT_EQ(rec.at("body").at("system").at(0).at("cache_control").at("type"), "ephemeral");
   EXPECT_EQ(rec.at("outcome"), "ok");
+}
+
+TEST_F(AnthropicFakeTest, EachDeltaReachesOnTextWhenItArrivesNotAtTheEnd) {
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"one two three four"},"stream":{"textChunks":1,"delayMs":150}}]})");
+  auto r = run(*provider(fake), ask("hi"));
+  ASSERT_FALSE(r.response.error) << r.response.error->message;
+  ASSERT_EQ(r.delta_times.size(), 4u);
+  EXPECT_GE(r.delta_times.back() - r.delta_times.front(), 400ms);  // three pauses of 150 ms between them
 }
 
 TEST_F(AnthropicFakeTest, ToolUseInputArrivesInPiecesAndIsParsedAtBlockStop) {
@@ -375,6 +387,17 @@ TEST_F(AnthropicFakeTest, TheOlderHeaderStyleWorksToo) {
   auto rec = fake.requests()[0].as_object();
   EXPECT_EQ(rec.at("auth").at("style"), "x-api-key");
   EXPECT_EQ(rec.at("version"), "2023-06-01");
+}
+
+TEST_F(AnthropicFakeTest, AThrowingSinkPropagatesAsItselfAndIsNotRetried) {
+  Fake fake("anthropic", R"({"script":[{"reply":{"text":"a b c d e f"},"stream":{"textChunks":1}},{"reply":{"text":"never"}}]})");
+  auto p = provider(fake);
+  asio::io_context io;
+  auto f = asio::co_spawn(io, p->complete(ask("hi"), [](std::string_view) { throw std::runtime_error("client gone"); }),
+                          asio::use_future);
+  io.run();
+  EXPECT_THROW(f.get(), std::runtime_error);
+  EXPECT_EQ(fake.requests().size(), 1u);
 }
 
 TEST_F(AnthropicFakeTest, NoServerIsUnavailableAfterTheRetries) {

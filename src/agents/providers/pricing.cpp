@@ -24,9 +24,10 @@ Error bad(const std::string& why) {
   return Error::invalid("invalid_agent_prices", "agent_prices is not valid: " + why + ".");
 }
 
-// "-20250929" or "@20250929": a dated snapshot of the model.
+// "-20250929" or "@20250929": a dated snapshot of the model (not "-8": claude-opus-4-8 is
+// another model than claude-opus-4).
 bool dated_suffix(std::string_view rest) {
-  if (rest.size() < 2 || (rest.front() != '-' && rest.front() != '@')) return false;
+  if (rest.size() != 9 || (rest.front() != '-' && rest.front() != '@')) return false;  // -YYYYMMDD
   for (char c : rest.substr(1))
     if (c < '0' || c > '9') return false;
   return true;
@@ -84,7 +85,19 @@ Price PriceTable::price(std::string_view model) const {
       best_len = name.size();
     }
   }
-  return best ? *best : Price{};
+  if (best) return *best;
+  // A Claude model the table does not know yet (a newer snapshot): charge it like the
+  // newest known model of its family, and an unknown family like the dearest entry, so that
+  // a budget never counts a paid call as free. agent_prices gives the exact figures.
+  if (model.substr(0, 7) == "claude-") {
+    const auto family = [&](std::string_view f) { return model.find(f) != std::string_view::npos; };
+    const std::string_view like = family("opus")     ? "claude-opus-4-5"
+                                  : family("sonnet") ? "claude-sonnet-4-5"
+                                  : family("haiku")  ? "claude-haiku-4-5"
+                                                     : "claude-opus-4-1";
+    if (auto it = prices_.find(like); it != prices_.end()) return it->second;
+  }
+  return Price{};
 }
 
 const std::string& ModelTiers::model_for(std::string_view tier) const {

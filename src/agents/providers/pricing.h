@@ -6,7 +6,11 @@
 // Anthropic's published prices (cache write = 1.25 × input, the 5-minute ttl; cache read =
 // 0.1 × input); `agent_prices` (JSON) adds models or replaces entries. A model id matches an
 // entry exactly, or as the entry followed by a dated suffix ("claude-sonnet-4-5-20250929",
-// "claude-sonnet-4-5@20250929"). Any other model (local ones) costs 0 unless configured.
+// "claude-sonnet-4-5@20250929"). A Claude model the table does not know (a newer release)
+// costs what the newest known model of its family costs (opus → claude-opus-4-5, sonnet →
+// claude-sonnet-4-5, haiku → claude-haiku-4-5; another family → claude-opus-4-1, the dearest),
+// so a budget never counts it as free — configure its real price in agent_prices. Any other
+// model (local ones) costs 0 unless configured.
 // Immutable once built: safe to share between threads.
 #include <map>
 #include <string>

@@ -23,7 +23,14 @@ TEST(Pricing, BuiltInAnthropicPricesWithCacheMultipliers) {
   EXPECT_DOUBLE_EQ(t.price("claude-opus-4-5@20251101").input, 5);
   // Local and unknown models are free unless configured.
   EXPECT_DOUBLE_EQ(t.price("llama3.2").input, 0);
-  EXPECT_DOUBLE_EQ(t.price("claude-sonnet-4-5-preview").input, 0);
+  // Newer Claude models fall back to their family's known price, never to free.
+  EXPECT_DOUBLE_EQ(t.price("claude-sonnet-5").input, 3);
+  EXPECT_DOUBLE_EQ(t.price("claude-opus-4-8").output, 25);
+  EXPECT_DOUBLE_EQ(t.price("claude-haiku-5-5").input, 1);
+  EXPECT_DOUBLE_EQ(t.price("claude-mythos-5").input, 15);
+  auto configured = PriceTable::with_overrides(R"({"claude-sonnet-5": {"input": 2, "output": 10}})");
+  ASSERT_TRUE(configured.ok());
+  EXPECT_DOUBLE_EQ(configured->price("claude-sonnet-5").input, 2);
 }
 
 TEST(Pricing, CostIsRoundedUpAndExactForRoundFigures) {
