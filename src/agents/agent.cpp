@@ -432,11 +432,7 @@ struct AgentService::Impl {
     co_return rc;
   }
 
-  std::string cannot_text(const std::string& app_id) const {
-    std::string s = "I can't answer that without an AI model, and none is configured on this server. Here is what I can do:";
-    for (const auto& c : router->capabilities(app_id)) s += "\n- " + c;
-    return s;
-  }
+  std::string cannot_text(const std::string& app_id) const { return router->fallback(app_id); }
 };
 
 namespace {

@@ -54,7 +54,7 @@ struct NameSource {
   json::object where;
 };
 
-// A match needs at least this confidence (docs/agents-router.md: the share of the message
+// A match needs at least this confidence (docs/agents.md: the share of the message
 // the pattern explains, light words counting 0.3, times the worst name match quality).
 inline constexpr double kConfidenceThreshold = 0.75;
 // Two readings of one message closer than this (different action or params, equally

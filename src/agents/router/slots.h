@@ -3,7 +3,7 @@
 // slots an intent pattern may hold (numbers with units, dates, times, names matched against
 // the user's records). Pure functions, no I/O except the time-zone database the date
 // library reads once (thread-safe). The grammar each parser accepts is in
-// docs/agents-router.md; every parser takes the whole span it is offered or refuses it.
+// docs/agents.md; every parser takes the whole span it is offered or refuses it.
 #include <chrono>
 #include <cstdint>
 #include <map>

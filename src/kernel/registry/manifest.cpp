@@ -20,7 +20,7 @@ std::string str(const json::value& v, std::string_view key) {
   return x && x->is_string() ? std::string(x->as_string()) : std::string();
 }
 
-// An action's intents (docs/agents-router.md): every {slot} a pattern names is declared in
+// An action's intents (docs/agents.md): every {slot} a pattern names is declared in
 // `slots`, every slot fills a param the params schema declares, and a name slot reads a
 // "table.field" of this app.
 void check_intents(const json::object& action, const std::string& where, const std::map<std::string, RecordSchema>& tables,

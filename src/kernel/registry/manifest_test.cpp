@@ -76,7 +76,7 @@ TEST(Manifest, ProblemsNameWhereAndWhat) {
 namespace krilin::kernel::registry {
 namespace {
 
-// Intents (docs/agents-router.md): plain strings stay valid; typed slots must be declared,
+// Intents (docs/agents.md): plain strings stay valid; typed slots must be declared,
 // fill declared params and, for names, read a table.field of the app.
 TEST(Manifest, IntentsNameDeclaredSlotsThatFillDeclaredParams) {
   auto with_action = [](const char* action) {
