@@ -13,11 +13,13 @@ import { useSignOut } from '@/features/auth/api/sign-out';
 import { ReauthDialog } from '@/features/auth/components/reauth-dialog';
 import { usePaletteShortcut } from '@/features/command-palette/hooks/use-palette-shortcut';
 import { useHabitCommands } from '@/features/habits/hooks/use-habit-commands';
+import { NotificationsBell } from '@/features/notifications/components/notifications-bell';
 import { isOnboarded } from '@/features/onboarding/onboarding-state';
 import { cn } from '@/lib/cn';
 import type { PaletteCommand } from '@/lib/commands';
 import { getThemePreference, resolveTheme, setThemePreference, subscribeTheme } from '@/lib/theme';
 import { useSession } from '@/lib/use-session';
+import { useLiveUpdates } from './live-updates';
 import { keepOnly, useOpenWindows } from './windows';
 
 const CommandPalette = lazy(() => import('@/features/command-palette/components/command-palette').then((m) => ({ default: m.CommandPalette })));
@@ -60,6 +62,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const user = session.status === 'signed-in' || session.status === 'expired' ? session.user : null;
 
   const installed = apps.data?.filter((a) => a.installed) ?? [];
+  const live = useLiveUpdates(apps.data);
   const habitsOn = installed.some((a) => a.id === 'habit-tracker' && a.enabled);
   const habitCommands = useHabitCommands(habitsOn);
 
@@ -89,6 +92,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { id: 'nav:settings', group: 'Go to', label: 'Settings', icon: <Settings aria-hidden />, keywords: ['profile', 'preferences'], run: () => navigate('/settings/profile') },
     { id: 'nav:security', group: 'Go to', label: 'Settings: Security', icon: <Settings aria-hidden />, keywords: ['password', 'two-step', 'mfa', 'totp'], run: () => navigate('/settings/security') },
     { id: 'nav:sessions', group: 'Go to', label: 'Settings: Sessions', icon: <Settings aria-hidden />, keywords: ['devices'], run: () => navigate('/settings/sessions') },
+    { id: 'nav:notifications', group: 'Go to', label: 'Settings: Notifications', icon: <Settings aria-hidden />, keywords: ['mute', 'reminders', 'bell'], run: () => navigate('/settings/notifications') },
     ...installed.map((a) => ({
       id: `open:${a.id}`,
       group: 'Apps',
@@ -302,10 +306,19 @@ export function Shell({ children }: { children: ReactNode }) {
               </div>
             );
           })}
-          <div className="ml-auto md:hidden">
-            <Button size="icon-sm" variant="ghost" aria-label="Search or run a command" onClick={() => setPaletteOpen(true)}>
-              <Search aria-hidden />
-            </Button>
+          <div className="ml-auto flex items-center gap-1">
+            {live === 'retrying' && (
+              <span role="status" className="px-2 text-xs text-muted" data-testid="live-status">
+                Reconnecting…
+              </span>
+            )}
+            <span className="sr-only" role="status">{live === 'open' ? 'Live updates on' : ''}</span>
+            <div className="md:hidden">
+              <Button size="icon-sm" variant="ghost" aria-label="Search or run a command" onClick={() => setPaletteOpen(true)}>
+                <Search aria-hidden />
+              </Button>
+            </div>
+            <NotificationsBell apps={installed} />
           </div>
         </div>
         <main id="main" tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto outline-none">
