@@ -20,7 +20,7 @@ import type { PaletteCommand } from '@/lib/commands';
 import { getThemePreference, resolveTheme, setThemePreference, subscribeTheme } from '@/lib/theme';
 import { useSession } from '@/lib/use-session';
 import { useLiveUpdates } from './live-updates';
-import { keepOnly, useOpenWindows } from './windows';
+import { keepOnly, useOpenWindows, useWindowPrefs } from './windows';
 
 const CommandPalette = lazy(() => import('@/features/command-palette/components/command-palette').then((m) => ({ default: m.CommandPalette })));
 
@@ -46,6 +46,24 @@ function SideLink({ to, icon, children, end, activeFor }: { to: string; icon: Re
   );
 }
 
+function AppLink({ app: a }: { app: { id: string; name: string; icon: string; enabled: boolean } }) {
+  return (
+    <NavLink
+      to={`/apps/${a.id}`}
+      className={({ isActive }) =>
+        cn(
+          'flex h-8 items-center gap-2.5 rounded-md px-1.5 text-sm transition-colors duration-(--k-duration-fast)',
+          isActive ? 'bg-surface-3 font-medium text-fg' : 'text-muted hover:bg-surface-2 hover:text-fg',
+          !a.enabled && 'opacity-60',
+        )
+      }
+    >
+      <AppIcon icon={a.icon} size="sm" />
+      <span className="truncate">{a.name}</span>
+    </NavLink>
+  );
+}
+
 // The frame of every signed-in screen: the sidebar (desktop, apps, system pages, account),
 // the tab strip of open app windows, the command palette, and the sign-in-again dialog.
 export function Shell({ children }: { children: ReactNode }) {
@@ -63,6 +81,9 @@ export function Shell({ children }: { children: ReactNode }) {
 
   const installed = apps.data?.filter((a) => a.installed) ?? [];
   const live = useLiveUpdates(apps.data);
+  const { pinned: pinnedIds } = useWindowPrefs();
+  const pinned = pinnedIds.flatMap((id) => installed.filter((a) => a.id === id));
+  const unpinned = installed.filter((a) => !pinnedIds.includes(a.id));
   const habitsOn = installed.some((a) => a.id === 'habit-tracker' && a.enabled);
   const habitCommands = useHabitCommands(habitsOn);
 
@@ -147,24 +168,20 @@ export function Shell({ children }: { children: ReactNode }) {
               Desktop
             </SideLink>
           </div>
+          {pinned.length > 0 && (
+            <div className="flex flex-col gap-0.5" data-testid="pinned-apps">
+              <p className="px-2.5 pb-1 text-xs font-medium text-muted">Pinned</p>
+              {pinned.map((a) => (
+                <AppLink key={a.id} app={a} />
+              ))}
+            </div>
+          )}
           <div className="flex flex-col gap-0.5">
             <p className="px-2.5 pb-1 text-xs font-medium text-muted">Apps</p>
             {installed.length === 0 && <p className="px-2.5 text-xs text-muted">None installed yet.</p>}
-            {installed.map((a) => (
-              <NavLink
-                key={a.id}
-                to={`/apps/${a.id}`}
-                className={({ isActive }) =>
-                  cn(
-                    'flex h-8 items-center gap-2.5 rounded-md px-1.5 text-sm transition-colors duration-(--k-duration-fast)',
-                    isActive ? 'bg-surface-3 font-medium text-fg' : 'text-muted hover:bg-surface-2 hover:text-fg',
-                    !a.enabled && 'opacity-60',
-                  )
-                }
-              >
-                <AppIcon icon={a.icon} size="sm" />
-                <span className="truncate">{a.name}</span>
-              </NavLink>
+            {installed.length > 0 && unpinned.length === 0 && <p className="px-2.5 text-xs text-muted">All pinned above.</p>}
+            {unpinned.map((a) => (
+              <AppLink key={a.id} app={a} />
             ))}
           </div>
           <div className="flex flex-col gap-0.5">

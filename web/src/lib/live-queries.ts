@@ -54,6 +54,8 @@ export function createLiveCacheSync(qc: QueryClient, onNotification?: (n: Notifi
       if (e.app_id === 'dashboard' && e.stream_id === 'productivity_score' && e.data && typeof e.data === 'object') {
         // The event is the output itself: shown at once, no round trip.
         qc.setQueryData(queryKeys.outputs.one('dashboard', 'productivity_score'), e.data);
+        pending.set('dashboard', queryKeys.app('dashboard')); // its trend includes today
+        if (timer === null) timer = setTimeout(flush, delayMs);
         return;
       }
       if (e.app_id === 'system' && e.stream_id === 'notifications') onNotification?.(e.data as NotificationEventData);
