@@ -195,6 +195,15 @@ const std::vector<Migration>& all() {
                 " status TEXT NOT NULL,"
                 " error TEXT)",
                 "CREATE INDEX schedule_runs_schedule ON schedule_runs (schedule_id, id)"}},
+      // 8 is the agents' tables (issue 6).
+      {.version = 9,
+       .name = "user_desktops",
+       .both = {// The web desktop's document per user (dashboards, widget places): api/desktop_routes.h.
+                "CREATE TABLE user_desktops ("
+                " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+                " document TEXT NOT NULL,"
+                " version BIGINT NOT NULL,"
+                " updated_at BIGINT NOT NULL)"}},
   };
   return list;
 }
