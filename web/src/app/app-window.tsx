@@ -141,7 +141,10 @@ export function AppWindowRoute() {
 
   const withAssistant = (content: ReactNode) => (
     <div className="flex min-h-0 flex-1">
-      <div className="min-w-0 flex-1 overflow-y-auto">{content}</div>
+      {/* Focusable so that the keyboard can scroll it when its content has nothing to focus. */}
+      <div className="min-w-0 flex-1 overflow-y-auto outline-none focus-visible:ring-2 focus-visible:ring-ring/40" tabIndex={0} role="region" aria-label={`${app.name} content`}>
+        {content}
+      </div>
       {assistantOpen && (
         <div className="hidden h-full shrink-0 md:block">
           <Suspense fallback={fallback}>
