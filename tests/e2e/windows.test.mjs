@@ -28,7 +28,7 @@ async function signIn(p) {
   await p.getByLabel('Email').fill(email);
   await p.getByLabel('Password').fill(password);
   await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('region', { name: 'Habit streaks widget' }).waitFor();
+  await p.getByRole('tablist').waitFor();
 }
 
 before(async () => {
@@ -46,6 +46,7 @@ before(async () => {
   browser = await launch();
   page = await (await newContext(browser)).newPage();
   await signIn(page);
+  await page.getByRole('region', { name: 'Habit streaks widget' }).waitFor();
 });
 
 after(async () => {
@@ -133,7 +134,10 @@ test('the desktop layout is kept on the server: another browser sees a new dashb
   assert.ok(doc.version >= 1);
   const other = await (await newContext(browser)).newPage();
   await signIn(other);
-  await other.getByRole('tab', { name: 'Evening' }).waitFor();
+  // The same dashboards, and the same one chosen.
+  await other.getByRole('tab', { name: 'Evening', selected: true }).waitFor();
+  await other.getByRole('tab', { name: 'Home' }).click();
+  await other.getByRole('region', { name: 'Habit streaks widget' }).waitFor();
   await other.close();
 });
 

@@ -6,15 +6,16 @@ import { isApiError } from '@/lib/api-error';
 import { queryKeys } from '@/lib/query-keys';
 import { getDesktopDocument, fromDocument, putDesktopDocument } from '../api/desktop-document';
 import { initialState, reconcile, type DesktopState, type WidgetRef } from '../layout';
-import { loadDesktop, saveDesktop, storageKey } from '../layout-store';
+import { loadDesktop, loadSyncMark, saveDesktop, storageKey } from '../layout-store';
 
 const SAVE_AFTER_MS = 400;
 
 // The desktop's state for one user. The document of record is on the server
 // (GET/PUT /api/v1/me/desktop, saved a moment after each change, conditional on the version
-// last read); this browser keeps a copy to show at once and to fall back on when the server
-// has no such endpoint. Another device's save is taken when this one has nothing unsaved; a
-// save that lost the race (409) takes the other device's version and says so.
+// it is based on); this browser keeps a copy to show at once, to keep a change not saved yet
+// across a reload, and to fall back on when the server has no such endpoint. Another
+// device's save is taken when this one has nothing unsaved; a save that lost the race (409)
+// takes the other device's version and says so.
 export function useDesktop(userId: string, available: WidgetRef[] | undefined) {
   const qc = useQueryClient();
   const remote = useQuery({
@@ -25,12 +26,47 @@ export function useDesktop(userId: string, available: WidgetRef[] | undefined) {
   });
   const serverless = remote.isError;
   const [state, setState] = useState<DesktopState | null>(null);
-  const version = useRef<number | null>(null); // the server version `state` is based on
-  const dirty = useRef(false); // changed here, not saved on the server yet
+  const mark = useRef(loadSyncMark(userId));
+  const version = useRef<number | null>(null); // the server version `state` is based on (null: not read yet)
+  const dirty = useRef(mark.current.dirty); // changed here, not saved on the server yet
+  const stateRef = useRef(state);
+  stateRef.current = state;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const availableKey = useMemo(() => available?.map((r) => `${r.app}/${r.widget}`).join(',') ?? null, [available]);
   const latest = useRef(available);
   latest.current = available;
+
+  const save = useCallback(async () => {
+    const s = stateRef.current;
+    if (!s || version.current === null || version.current < 0 || !dirty.current) return;
+    try {
+      const doc = await putDesktopDocument(s, version.current);
+      version.current = doc.version;
+      if (stateRef.current === s) dirty.current = false;
+      saveDesktop(userId, stateRef.current ?? s, { base: doc.version, dirty: dirty.current });
+      qc.setQueryData(queryKeys.desktop, doc);
+      if (dirty.current) scheduleSave();
+    } catch (e) {
+      if (isApiError(e) && e.status === 409) {
+        dirty.current = false;
+        version.current = -1; // take whatever the server has now
+        toast({ title: 'Your desktop was changed on another device', description: 'Showing that version; make your change again if it is missing.' });
+        void qc.invalidateQueries({ queryKey: queryKeys.desktop });
+      } else {
+        toast({
+          title: 'The layout could not be saved to your account',
+          description: 'It is kept in this browser and saved with your next change.',
+          variant: 'error',
+        });
+      }
+    }
+  }, [qc, userId]);
+
+  const scheduleSave = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    // Not cleared on unmount: leaving the desktop right after a change still saves it.
+    timer.current = setTimeout(() => void save(), SAVE_AFTER_MS);
+  }, [save]);
 
   // First the local copy (no flash of an empty desktop), then the server's once it answers.
   useEffect(() => {
@@ -50,55 +86,35 @@ export function useDesktop(userId: string, available: WidgetRef[] | undefined) {
     const doc = remote.data;
     if (!refs || !doc) return;
     if (version.current !== null && doc.version <= version.current) return;
-    if (dirty.current && version.current !== null) return; // ours goes first; a conflict will tell
-    const fromServer = fromDocument(doc);
+    const first = version.current === null;
+    if (!first && dirty.current) return; // ours goes first; a conflict will tell
+    const local = loadDesktop(userId);
     version.current = doc.version;
-    setState((prev) => {
-      if (!fromServer) {
-        // Never saved on the server: this browser's layout (or a new one) becomes the first save.
-        dirty.current = true;
-        return reconcile(prev ?? loadDesktop(userId) ?? initialState(refs), refs);
-      }
-      const next = reconcile(fromServer, refs);
-      dirty.current = next !== fromServer;
-      return next;
-    });
-  }, [remote.data, userId]);
-
-  const save = useCallback(
-    async (s: DesktopState) => {
-      if (version.current === null) return;
-      try {
-        const doc = await putDesktopDocument(s, version.current);
-        version.current = doc.version;
-        dirty.current = false;
-        qc.setQueryData(queryKeys.desktop, doc);
-      } catch (e) {
-        if (isApiError(e) && e.status === 409) {
-          dirty.current = false;
-          version.current = -1; // take whatever the server has now
-          toast({ title: 'Your desktop was changed on another device', description: 'Showing that version; make your change again if it is missing.' });
-          void qc.invalidateQueries({ queryKey: queryKeys.desktop });
-        } else {
-          toast({
-            title: 'The layout could not be saved to your account',
-            description: 'It is kept in this browser and saved with your next change.',
-            variant: 'error',
-          });
-        }
-      }
-    },
-    [qc],
-  );
+    // A change made here before a reload, on top of exactly this version: it goes on.
+    if (first && local && dirty.current && mark.current.base === doc.version) {
+      setState((prev) => reconcile(prev ?? local, refs));
+      scheduleSave();
+      return;
+    }
+    const fromServer = fromDocument(doc);
+    if (!fromServer) {
+      // Never saved on the server: this browser's layout (or a new one) is the first save.
+      dirty.current = true;
+      setState((prev) => reconcile(prev ?? local ?? initialState(refs), refs));
+      scheduleSave();
+      return;
+    }
+    const next = reconcile(fromServer, refs);
+    dirty.current = next !== fromServer;
+    setState(next);
+    if (dirty.current) scheduleSave();
+  }, [remote.data, userId, scheduleSave]);
 
   useEffect(() => {
     if (!state) return;
-    saveDesktop(userId, state);
-    if (serverless || !dirty.current || version.current === null || version.current < 0) return;
-    if (timer.current) clearTimeout(timer.current);
-    // Not cleared on unmount: leaving the desktop right after a change still saves it.
-    timer.current = setTimeout(() => void save(state), SAVE_AFTER_MS);
-  }, [state, userId, serverless, save]);
+    saveDesktop(userId, state, { base: version.current ?? mark.current.base, dirty: dirty.current });
+    if (!serverless && dirty.current) scheduleSave();
+  }, [state, userId, serverless, scheduleSave]);
 
   // Another tab of this browser changed it.
   useEffect(() => {
