@@ -72,7 +72,7 @@ function TurnView({ turn, onConfirm, onRetry, busy }: { turn: Turn; onConfirm: (
             <p className="mt-1 text-xs text-muted">
               The assistant wants to run <span className="font-mono font-medium text-fg">{c.app_id} · {c.action}</span> with:
             </p>
-            <pre className="mt-1 max-h-40 overflow-auto rounded bg-surface p-2 font-mono text-[11px]">{JSON.stringify(c.input ?? {}, null, 2)}</pre>
+            <pre tabIndex={0} aria-label="Arguments" className="mt-1 max-h-40 overflow-auto rounded bg-surface p-2 font-mono text-[11px]">{JSON.stringify(c.input ?? {}, null, 2)}</pre>
             {c.answered ? (
               <p className="mt-2 text-xs font-medium">{c.answered === 'approved' ? 'Approved' : 'Cancelled'}</p>
             ) : (
@@ -120,7 +120,7 @@ export function AgentPanel({ app, appName, onClose }: { app: string; appName: st
   const del = useDeleteConversation(app);
   const usage = useUsage();
   const [draft, setDraft] = useState('');
-  const logRef = useRef<HTMLOListElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -196,7 +196,8 @@ export function AgentPanel({ app, appName, onClose }: { app: string; appName: st
           </Button>
         </Tooltip>
       </div>
-      <ol ref={logRef} role="log" aria-label="Conversation" aria-busy={busy} className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto px-3 py-3">
+      <div ref={logRef} role="log" aria-label="Conversation" aria-busy={busy} tabIndex={0} className="min-h-0 flex-1 overflow-y-auto px-3 py-3 outline-none focus-visible:ring-2 focus-visible:ring-ring/40">
+      <ol className="flex min-h-full flex-col gap-4">
         {chat.turns.length === 0 && (
           <li className="m-auto max-w-64 text-center text-sm text-muted">
             <Bot className="mx-auto mb-2 size-7 text-subtle" aria-hidden />
@@ -207,6 +208,7 @@ export function AgentPanel({ app, appName, onClose }: { app: string; appName: st
           <TurnView key={t.key} turn={t} busy={busy} onConfirm={confirm} onRetry={() => send(t.user)} />
         ))}
       </ol>
+      </div>
       <form
         className="border-t border-line p-3"
         onSubmit={(e) => {
