@@ -63,6 +63,29 @@ test('the Dashboard window: the score, its breakdown and its trend (or why there
   violations.push(...(await checkScreen(page, 'dashboard-trend')));
 });
 
+test('the trend draws the days score_trend answers (the action answered in the browser)', async () => {
+  const today = new Date();
+  const days = Array.from({ length: 14 }, (_, i) => {
+    const d = new Date(today.getTime() - (13 - i) * 86400_000);
+    return { date: d.toISOString().slice(0, 10), score: i === 3 ? null : 30 + i * 3 };
+  });
+  await page.route('**/api/v1/apps/dashboard/action', async (route) => {
+    const body = route.request().postDataJSON();
+    if (body?.action !== 'score_trend') return route.continue();
+    assert.deepEqual(body.params, { days: 14 });
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ data: days }) });
+  });
+  await page.reload();
+  const trend = page.getByRole('region', { name: 'Trend — last 14 days' });
+  await trend.getByTestId('trend-summary').getByText(/Up 39 since/).waitFor();
+  assert.equal(await trend.locator('circle').count(), 13);
+  assert.equal(await trend.locator('table tbody tr').count(), 14);
+  violations.push(...(await checkScreen(page, 'dashboard-trend-data')));
+  await page.unroute('**/api/v1/apps/dashboard/action');
+  await page.reload();
+  await trend.getByText(/No trend on this server yet|No history yet|since|One day so far/).first().waitFor();
+});
+
 test('a window floats over the desktop: dragged, moved and resized with the keyboard, then full size again', async () => {
   await page.getByRole('button', { name: 'Float this window' }).click();
   const win = page.getByTestId('floating-window');

@@ -5,6 +5,8 @@ import { dayLabel } from '@/lib/dates';
 import { isApiError } from '@/lib/api-error';
 import { useScoreTrend, type TrendPoint } from '../api/get-score-trend';
 
+const shortDay = (iso: string) => new Date(`${iso}T12:00:00`).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+
 const W = 560;
 const H = 160;
 const PAD = 24;
@@ -71,7 +73,13 @@ export function ScoreTrend() {
       )}
       {q.data && q.data.length > 0 && (
         <>
-          <Chart points={q.data} />
+          <div className="mx-auto max-w-[560px]">
+            <Chart points={q.data} />
+            <div aria-hidden className="-mt-3 flex justify-between px-6 text-[10px] text-muted">
+              <span>{shortDay(q.data[0]!.date)}</span>
+              <span>{shortDay(q.data[q.data.length - 1]!.date)}</span>
+            </div>
+          </div>
           <table className="sr-only">
             <caption>Productivity score per day</caption>
             <thead>
