@@ -20,6 +20,11 @@ describe('chat state', () => {
     const t = s.turns[0]!;
     expect(t.text).toBe('Logging done: 3 days.');
     expect(t.tools).toEqual([{ id: 'tc1', name: 'log_completion', input: { habit_id: 'h1' }, done: true, ok: true, result: { streak: 3 }, error: undefined }]);
+    expect(t.parts).toEqual([
+      { kind: 'text', text: 'Logging ' },
+      { kind: 'tool', id: 'tc1' },
+      { kind: 'text', text: 'done: 3 days.' },
+    ]);
     expect(t.status).toBe('completed');
     expect(t.costMicros).toBe(420);
     expect(formatCost(420)).toBe('$0.0004');

@@ -14,11 +14,15 @@ export interface ToolStep {
   error?: string;
 }
 
+// What the reply is made of, in the order it streamed: text runs and tool steps.
+export type Part = { kind: 'text'; text: string } | { kind: 'tool'; id: string };
+
 export interface Turn {
   key: string;
   user: string;
-  text: string;
+  text: string; // all the reply's text
   tools: ToolStep[];
+  parts: Part[];
   confirmation: (Confirmation & { answered?: 'approved' | 'cancelled' }) | null;
   status: 'streaming' | 'completed' | 'awaiting_confirmation' | 'error';
   error: { code: string; message: string } | null;
@@ -41,6 +45,7 @@ export function startTurn(s: ChatState, message: string): ChatState {
     user: message,
     text: '',
     tools: [],
+    parts: [],
     confirmation: null,
     status: 'streaming',
     error: null,
@@ -82,9 +87,19 @@ export function applyEvent(s: ChatState, e: ChatEvent): ChatState {
     case 'conversation':
       return { ...s, conversationId: e.conversation_id };
     case 'text':
-      return mapLast(s, (t) => ({ ...t, text: t.text + (e.delta ?? '') }));
+      return mapLast(s, (t) => {
+        const delta = e.delta ?? '';
+        const last = t.parts[t.parts.length - 1];
+        const parts: Part[] =
+          last?.kind === 'text' ? [...t.parts.slice(0, -1), { kind: 'text', text: last.text + delta }] : [...t.parts, { kind: 'text', text: delta }];
+        return { ...t, text: t.text + delta, parts };
+      });
     case 'tool_call':
-      return mapLast(s, (t) => (t.tools.some((x) => x.id === e.id) ? t : { ...t, tools: [...t.tools, { id: e.id, name: e.name, input: e.input, done: false }] }));
+      return mapLast(s, (t) =>
+        t.tools.some((x) => x.id === e.id)
+          ? t
+          : { ...t, tools: [...t.tools, { id: e.id, name: e.name, input: e.input, done: false }], parts: [...t.parts, { kind: 'tool', id: e.id }] },
+      );
     case 'tool_result':
       return mapLast(s, (t) => {
         const step = { done: true, ok: e.ok, result: e.result, error: errorText(e.error) };
@@ -92,6 +107,7 @@ export function applyEvent(s: ChatState, e: ChatEvent): ChatState {
         return {
           ...t,
           tools: known ? t.tools.map((x) => (x.id === e.id ? { ...x, ...step } : x)) : [...t.tools, { id: e.id, name: e.name, input: undefined, ...step }],
+          parts: known ? t.parts : [...t.parts, { kind: 'tool', id: e.id }],
         };
       });
     case 'confirmation_required': {
@@ -142,10 +158,12 @@ export function fromConversation(c: Conversation): ChatState {
         ok: x.ok ?? true,
         result: x.result,
       }));
+      const parts: Part[] = [...tools.map((x) => ({ kind: 'tool' as const, id: x.id })), ...(m.text ? [{ kind: 'text' as const, text: m.text }] : [])];
       if (last) {
         last.text += (last.text && m.text ? '\n\n' : '') + (m.text ?? '');
         last.tools.push(...tools);
-      } else turns.push({ ...startTurn(emptyChat, '').turns[0]!, text: m.text ?? '', tools, status: 'completed' });
+        last.parts.push(...parts);
+      } else turns.push({ ...startTurn(emptyChat, '').turns[0]!, text: m.text ?? '', tools, parts, status: 'completed' });
     }
   }
   const last = turns[turns.length - 1];

@@ -54,14 +54,24 @@ function TurnView({ turn, onConfirm, onRetry, busy }: { turn: Turn; onConfirm: (
         </p>
       )}
       <div className="flex flex-col gap-1.5" data-testid="assistant-reply">
-        {turn.tools.map((t) => (
-          <ToolLine key={t.id} step={t} />
-        ))}
-        {(turn.text || turn.status === 'streaming') && (
-          <p className="whitespace-pre-wrap text-sm leading-relaxed">
-            <span className="sr-only">Assistant: </span>
-            {turn.text}
-            {turn.status === 'streaming' && <span aria-hidden className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-muted align-text-bottom" />}
+        {turn.parts.map((part, i) => {
+          if (part.kind === 'tool') {
+            const step = turn.tools.find((t) => t.id === part.id);
+            return step ? <ToolLine key={`tool-${part.id}`} step={step} /> : null;
+          }
+          const streamingHere = turn.status === 'streaming' && i === turn.parts.length - 1;
+          return (
+            <p key={`text-${i}`} className="whitespace-pre-wrap text-sm leading-relaxed">
+              <span className="sr-only">Assistant: </span>
+              {i > 0 ? part.text.replace(/^\s+/, "") : part.text}
+              {streamingHere && <span aria-hidden className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-muted align-text-bottom" />}
+            </p>
+          );
+        })}
+        {turn.status === 'streaming' && turn.parts[turn.parts.length - 1]?.kind !== 'text' && (
+          <p className="text-sm text-muted">
+            <span aria-hidden className="inline-block h-4 w-1.5 animate-pulse bg-muted align-text-bottom" />
+            <span className="sr-only">The assistant is working…</span>
           </p>
         )}
         {c && (
