@@ -63,7 +63,7 @@ function TurnView({ turn, onConfirm, onRetry, busy }: { turn: Turn; onConfirm: (
           return (
             <p key={`text-${i}`} className="whitespace-pre-wrap text-sm leading-relaxed">
               <span className="sr-only">Assistant: </span>
-              {i > 0 ? part.text.replace(/^\s+/, "") : part.text}
+              {i > 0 ? part.text.replace(/^\s+/, '') : part.text}
               {streamingHere && <span aria-hidden className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-muted align-text-bottom" />}
             </p>
           );
