@@ -6,12 +6,13 @@
 // marks it read, deletes it. Settings → Notifications mutes an app. axe on the new screens.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import { getJson, startKrilin } from '../integration/support.mjs';
 import { checkPrerequisites, checkScreen, launch, newContext, WEB_DIR } from './support.mjs';
 
-let server, browser, one, two, token, habit;
+let server, browser, one, two, token, habit, firstDir;
 const violations = [];
 const email = `live.${randomBytes(4).toString('hex')}@example.com`;
 const password = 'correct horse battery staple';
@@ -28,8 +29,10 @@ async function signedInPage(colorScheme = 'light') {
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.frames = [];
+  page.sent = [];
   page.on('websocket', (ws) => {
     ws.on('framereceived', (f) => page.frames.push(String(f.payload)));
+    ws.on('framesent', (f) => page.sent.push(String(f.payload)));
   });
   await page.goto(`${server.url}/sign-in`);
   await page.getByLabel('Email').fill(email);
@@ -62,6 +65,7 @@ after(async () => {
   await browser?.close();
   await server?.stop();
   server?.cleanup();
+  if (firstDir) rmSync(firstDir, { recursive: true, force: true });
 });
 
 test('a habit checked on one device updates the other one’s widgets live, over /ws', async () => {
@@ -122,6 +126,32 @@ test('notifications: the bell’s badge follows live, the panel reads and delete
   assert.equal((await put).status(), 204);
   const mutes = await call('GET', '/api/v1/notifications/mutes');
   assert.deepEqual((await call('GET', '/api/v1/notifications/mutes')).body.muted, ['habit-tracker'], JSON.stringify(mutes.body));
+});
+
+test('the server restarts: the tab says it is reconnecting, then catches up on what it missed (since_seq)', async () => {
+  const env = { KRILIN_WEB_DIR: WEB_DIR };
+  const { port, dataDir } = server;
+  firstDir = dataDir;
+  await two.getByRole('link', { name: 'Desktop' }).first().click();
+  const score2 = two.getByRole('region', { name: 'Productivity score widget' });
+  await score2.getByText('Habits today: 2 of 3').waitFor();
+  // Keep the tab from reconnecting until the missed event exists, so that it must be replayed.
+  await two.route('**/api/v1/ws-ticket', (route) => route.abort());
+  await server.stop();
+  await two.getByTestId('live-status').getByText('Reconnecting…').waitFor({ timeout: 15_000 });
+  server = await startKrilin({ env, dataDir, listen: `127.0.0.1:${port}` });
+  server.cleanup = () => undefined;
+  let r = await call('POST', '/api/v1/auth/login', { email, password });
+  if (r.status === 200) token = r.body.access_token;
+  const floss = (await call('POST', '/api/v1/apps/habit-tracker/action', { action: 'list_habits', params: {} })).body.data.habits.find((h) => h.data.name === 'Floss');
+  r = await call('POST', '/api/v1/apps/habit-tracker/action', { action: 'log_completion', params: { habit_id: floss.id } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const before = two.frames.length;
+  await two.unroute('**/api/v1/ws-ticket');
+  await two.getByTestId('live-status').waitFor({ state: 'detached', timeout: 40_000 });
+  await pollFor(() => two.sent.some((f) => f.includes('"since_seq"') && f.includes('completion_updates')), 10_000);
+  await pollFor(() => two.frames.slice(before).some((f) => f.includes('"type":"event"') && f.includes(floss.id)), 10_000);
+  await score2.getByText('Habits today: 3 of 3').waitFor(); // no reload, no navigation
 });
 
 test('no serious or critical accessibility violations on the new screens', () => {
