@@ -61,19 +61,28 @@ describe('chat state', () => {
     expect(s.turns[0]!.error?.code).toBe('provider_unavailable');
   });
 
-  it('reads a stored conversation back as turns, with its pending confirmation', () => {
-    const s = fromConversation({
-      id: 'c9',
-      messages: [
-        { role: 'user', text: 'hi', created_at: 1 },
-        { role: 'assistant', text: 'hello', tool_calls: [{ id: 'a', name: 'list_habits' }], created_at: 2 },
-        { role: 'user', text: 'archive Run', created_at: 3 },
-      ],
-      pending_confirmation: { id: 'p', tool_call_id: 'x', app_id: 'habit-tracker', action: 'archive_habit', input: {}, description: 'd' },
-    });
+  it('reads a stored conversation back as turns: tool results matched to their calls, a pending confirmation filled in', () => {
+    const s = fromConversation(
+      {
+        id: 'c9',
+        messages: [
+          { role: 'user', text: 'hi', created_at: 1 },
+          { role: 'assistant', text: 'Looking.', tool_calls: [{ id: 'a', name: 'list_habits', input: {} }], created_at: 2 },
+          { role: 'user', text: '', tool_results: [{ tool_call_id: 'a', ok: true, content: '{"habits":[]}' }], created_at: 3 },
+          { role: 'assistant', text: 'No habits.', created_at: 4 },
+          { role: 'user', text: 'archive Run', created_at: 5 },
+          { role: 'assistant', text: '', tool_calls: [{ id: 'b', name: 'archive_habit', input: { habit_id: 'h1' } }], created_at: 6 },
+        ],
+        pending_confirmation: { id: 'p' },
+      },
+      'habit-tracker',
+    );
     expect(s.turns.map((t) => [t.user, t.text, t.status])).toEqual([
-      ['hi', 'hello', 'completed'],
+      ['hi', 'Looking.\n\nNo habits.', 'completed'],
       ['archive Run', '', 'awaiting_confirmation'],
     ]);
+    expect(s.turns[0]!.tools[0]).toMatchObject({ id: 'a', done: true, ok: true });
+    expect(s.turns[1]!.confirmation).toMatchObject({ id: 'p', action: 'archive_habit', input: { habit_id: 'h1' }, app_id: 'habit-tracker', tool_call_id: 'b' });
+    expect(s.turns[1]!.tools[0]!.done).toBe(false);
   });
 });

@@ -143,34 +143,54 @@ function addUsage(a: Usage | null, b: Usage): Usage {
 }
 
 // A conversation read back from the server, as turns.
-export function fromConversation(c: Conversation): ChatState {
+export function fromConversation(c: Conversation, appId = ''): ChatState {
   const turns: Turn[] = [];
+  const blank = () => startTurn(emptyChat, '').turns[0]!;
   for (const m of c.messages ?? []) {
+    const last = turns[turns.length - 1];
+    if (m.role === 'user' && !m.text && m.tool_results?.length) {
+      for (const r of m.tool_results) {
+        const step = last?.tools.find((t) => t.id === r.tool_call_id);
+        if (step) Object.assign(step, { done: true, ok: r.ok, error: r.ok ? undefined : r.content, result: r.ok ? r.content : undefined });
+      }
+      continue;
+    }
     if (m.role === 'user') {
       turns.push({ ...startTurn(emptyChat, m.text).turns[0]!, status: 'completed' });
-    } else {
-      const last = turns[turns.length - 1];
-      const tools: ToolStep[] = (m.tool_calls ?? []).map((x, i) => ({
-        id: x.id ?? `${i}`,
-        name: x.name,
-        input: x.input,
-        done: true,
-        ok: x.ok ?? true,
-        result: x.result,
-      }));
-      const parts: Part[] = [...tools.map((x) => ({ kind: 'tool' as const, id: x.id })), ...(m.text ? [{ kind: 'text' as const, text: m.text }] : [])];
-      if (last) {
-        last.text += (last.text && m.text ? '\n\n' : '') + (m.text ?? '');
-        last.tools.push(...tools);
-        last.parts.push(...parts);
-      } else turns.push({ ...startTurn(emptyChat, '').turns[0]!, text: m.text ?? '', tools, parts, status: 'completed' });
+      continue;
     }
+    const tools: ToolStep[] = (m.tool_calls ?? []).map((x, i) => ({
+      id: x.id ?? `${m.id ?? 'm'}-${i}`,
+      name: x.name,
+      input: x.input,
+      done: x.ok !== undefined,
+      ok: x.ok,
+      result: x.result,
+    }));
+    const parts: Part[] = [...(m.text ? [{ kind: 'text' as const, text: m.text }] : []), ...tools.map((x) => ({ kind: 'tool' as const, id: x.id }))];
+    const turn = last ?? { ...blank(), status: 'completed' as const };
+    if (!last) turns.push(turn);
+    turn.text += (turn.text && m.text ? '\n\n' : '') + (m.text ?? '');
+    turn.tools.push(...tools);
+    turn.parts.push(...parts);
   }
   const last = turns[turns.length - 1];
-  if (c.pending_confirmation && last) {
-    last.confirmation = c.pending_confirmation;
+  const pending = c.pending_confirmation;
+  let open: ToolStep | undefined;
+  if (last && pending) {
+    open = [...last.tools].reverse().find((t) => !t.done);
+    last.confirmation = {
+      id: pending.id,
+      tool_call_id: pending.tool_call_id ?? open?.id ?? '',
+      app_id: pending.app_id ?? appId,
+      action: pending.action ?? open?.name ?? 'an action',
+      input: pending.input ?? open?.input ?? {},
+      description: pending.description ?? 'It waits for your answer before going on.',
+    };
     last.status = 'awaiting_confirmation';
   }
+  // Stored calls without a result and not waiting: finished before the result was kept.
+  for (const t of turns) for (const step of t.tools) if (!step.done && step !== open) Object.assign(step, { done: true, ok: true });
   return { conversationId: c.id, turns };
 }
 
@@ -187,6 +207,11 @@ export function chatHint(code: string): string {
   switch (code) {
     case 'budget_exceeded':
       return 'Today’s AI budget is spent. It starts again tomorrow; an administrator can raise the cap.';
+    case 'conversation_not_found':
+      return 'That conversation is gone: start a new one.';
+    case 'confirmation_not_found':
+    case 'confirmation_expired':
+      return 'That confirmation was already answered or expired: ask again.';
     case 'message_too_long':
     case 'payload_too_large':
       return 'Shorten the message and send it again.';

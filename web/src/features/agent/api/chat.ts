@@ -86,16 +86,22 @@ export interface ConversationSummary {
 }
 
 export interface StoredMessage {
+  id?: string;
   role: 'user' | 'assistant' | string;
   text: string;
   tool_calls?: Array<{ id?: string; name: string; input?: unknown; ok?: boolean; result?: unknown }>;
+  // Tool results travel in a user message of their own (no text), as in Anthropic's API.
+  tool_results?: Array<{ tool_call_id: string; ok: boolean; content?: string }>;
   created_at: number;
 }
 
 export interface Conversation {
   id: string;
+  title?: string;
   messages: StoredMessage[];
-  pending_confirmation?: Confirmation | null;
+  // The server may give only the id: the action and its arguments are then the last tool
+  // call still without a result.
+  pending_confirmation?: (Partial<Confirmation> & { id: string }) | null;
 }
 
 export function useConversations(app: string) {
@@ -126,8 +132,9 @@ export function useDeleteConversation(app: string) {
 }
 
 export interface UsageSummary {
-  today: { cost_micros: number; cap_micros: number | null };
-  days?: Array<{ date: string; cost_micros: number }>;
+  today: { day?: string; cost_micros: number; cap_micros: number | null; remaining_micros?: number };
+  provider?: string | null;
+  days?: Array<{ day: string; app_id: string; model: string; cost_micros: number }>;
 }
 
 export function useUsage() {

@@ -234,7 +234,7 @@ export function AgentPanel({ app, appName, onClose }: { app: string; appName: st
             id={`agent-input-${app}`}
             ref={inputRef}
             rows={2}
-            maxLength={8000}
+            maxLength={4000}
             value={draft}
             placeholder={awaiting ? 'Answer the confirmation above first' : 'Message… (Enter sends, Shift+Enter for a new line)'}
             disabled={awaiting}

@@ -89,7 +89,7 @@ export function useAgentChat(app: string) {
     async (id: string) => {
       abort.current?.abort();
       try {
-        setChat(fromConversation(await getConversation(app, id)));
+        setChat(fromConversation(await getConversation(app, id), app));
       } catch (e) {
         setChat(failTurn(startTurn(emptyChat, ''), isApiError(e) ? { code: e.code, message: e.message } : { code: 'agent_error', message: 'The conversation could not be loaded.' }));
       }
