@@ -146,7 +146,7 @@ export function AppWindowRoute() {
         {content}
       </div>
       {assistantOpen && (
-        <div className="hidden h-full shrink-0 md:block">
+        <div className="fixed inset-0 z-40 bg-surface md:static md:z-auto md:h-full md:shrink-0">
           <Suspense fallback={fallback}>
             <AgentPanel app={appId} appName={app.name} onClose={() => setAssistantOpen(appId, false)} />
           </Suspense>
