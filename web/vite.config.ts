@@ -21,6 +21,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': { target: process.env.KRILIN_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
+      '/ws': { target: process.env.KRILIN_URL ?? 'http://127.0.0.1:8080', ws: true },
     },
   },
   test: {

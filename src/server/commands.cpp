@@ -27,6 +27,7 @@
 #include "api/agent_routes.h"
 #include "api/app_routes.h"
 #include "api/auth_routes.h"
+#include "api/desktop_routes.h"
 #include "api/notification_routes.h"
 #include "api/realtime_routes.h"
 #include "api/schedule_routes.h"
@@ -396,6 +397,7 @@ int cmd_serve(const core::Config& config) {
   api::add_app_routes(*router, {.installer = &installer, .host = &app_host, .grants = &grants});
   api::add_realtime_routes(*router, realtime);
   api::add_notification_routes(*router, notifications);
+  api::add_desktop_routes(*router, *st);
   api::add_schedule_routes(*router, scheduler);
   api::add_agent_routes(*router, agent_service);
   // The web desktop: every GET that is not the API's (and matches no route) gets its files.

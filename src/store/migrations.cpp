@@ -241,6 +241,14 @@ const std::vector<Migration>& all() {
                 " cache_read_tokens BIGINT NOT NULL,"
                 " cost_micros BIGINT NOT NULL,"
                 " PRIMARY KEY (user_id, day, app_id, model))"}},
+      {.version = 9,
+       .name = "user_desktops",
+       .both = {// The web desktop's document per user (dashboards, widget places): api/desktop_routes.h.
+                "CREATE TABLE user_desktops ("
+                " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+                " document TEXT NOT NULL,"
+                " version BIGINT NOT NULL,"
+                " updated_at BIGINT NOT NULL)"}},
   };
   return list;
 }

@@ -44,6 +44,8 @@ const ROUTES = {
   'POST /api/v1/notifications/{id}/read': 'by_id',
   'DELETE /api/v1/notifications/{id}': 'by_id',
   'GET /ws': 'scoped',
+  'GET /api/v1/me/desktop': 'scoped',
+  'PUT /api/v1/me/desktop': 'scoped',
   'GET /api/v1/apps/{id}': 'app',
   'GET /api/v1/apps/{id}/install-plan': 'app',
   'POST /api/v1/apps/{id}/query': 'app',
@@ -130,8 +132,11 @@ for (const [backend, env] of backends) {
       assert.ok(aGrants.length > 0);
       const aSessions = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
       const aAudit = (await call('GET', '/api/v1/audit', a.access_token)).body.entries.map((e) => e.id);
+      const desk = await call('PUT', '/api/v1/me/desktop', a.access_token,
+        { dashboards: [{ id: 'secret-desk-of-alice', name: 'secret dashboard of alice', widgets: [] }], active: 'secret-desk-of-alice' });
+      assert.equal(desk.status, 200);
       const secrets = [a.user.id, a.email, habit, log, reminder, ...aNotes, ...aAgent, 'secret habit of alice', 'secret note of alice',
-        ...aGrants, ...aSessions, ...aAudit];
+        'secret dashboard of alice', 'secret-desk-of-alice', ...aGrants, ...aSessions, ...aAudit];
       const aIds = [a.user.id, habit, log, reminder, ...aNotes, ...aAgent, ...aGrants, ...aSessions, ...aAudit];
       // B has the same apps, so that B's calls reach the apps' code.
       assert.equal((await call('POST', '/api/v1/apps/dashboard/install', b.access_token, {})).status, 201);

@@ -14,7 +14,7 @@ const OnboardingPage = lazy(() => import('@/features/onboarding/components/onboa
 const CatalogPage = lazy(() => import('@/features/catalog/components/catalog-page').then((m) => ({ default: m.CatalogPage })));
 const ActivityPage = lazy(() => import('@/features/activity/components/activity-page').then((m) => ({ default: m.ActivityPage })));
 const PermissionsPage = lazy(() => import('@/features/permissions/components/permissions-page').then((m) => ({ default: m.PermissionsPage })));
-const SettingsPage = lazy(() => import('@/features/settings/components/settings-page').then((m) => ({ default: m.SettingsPage })));
+const SettingsPage = lazy(() => import('./settings-route').then((m) => ({ default: m.SettingsRoute })));
 
 export function PageFallback() {
   return (

@@ -13,12 +13,14 @@ import { useSignOut } from '@/features/auth/api/sign-out';
 import { ReauthDialog } from '@/features/auth/components/reauth-dialog';
 import { usePaletteShortcut } from '@/features/command-palette/hooks/use-palette-shortcut';
 import { useHabitCommands } from '@/features/habits/hooks/use-habit-commands';
+import { NotificationsBell } from '@/features/notifications/components/notifications-bell';
 import { isOnboarded } from '@/features/onboarding/onboarding-state';
 import { cn } from '@/lib/cn';
 import type { PaletteCommand } from '@/lib/commands';
 import { getThemePreference, resolveTheme, setThemePreference, subscribeTheme } from '@/lib/theme';
 import { useSession } from '@/lib/use-session';
-import { keepOnly, useOpenWindows } from './windows';
+import { useLiveUpdates } from './live-updates';
+import { keepOnly, useOpenWindows, useWindowPrefs } from './windows';
 
 const CommandPalette = lazy(() => import('@/features/command-palette/components/command-palette').then((m) => ({ default: m.CommandPalette })));
 
@@ -44,6 +46,24 @@ function SideLink({ to, icon, children, end, activeFor }: { to: string; icon: Re
   );
 }
 
+function AppLink({ app: a }: { app: { id: string; name: string; icon: string; enabled: boolean } }) {
+  return (
+    <NavLink
+      to={`/apps/${a.id}`}
+      className={({ isActive }) =>
+        cn(
+          'flex h-8 items-center gap-2.5 rounded-md px-1.5 text-sm transition-colors duration-(--k-duration-fast)',
+          isActive ? 'bg-surface-3 font-medium text-fg' : 'text-muted hover:bg-surface-2 hover:text-fg',
+          !a.enabled && 'opacity-60',
+        )
+      }
+    >
+      <AppIcon icon={a.icon} size="sm" />
+      <span className="truncate">{a.name}</span>
+    </NavLink>
+  );
+}
+
 // The frame of every signed-in screen: the sidebar (desktop, apps, system pages, account),
 // the tab strip of open app windows, the command palette, and the sign-in-again dialog.
 export function Shell({ children }: { children: ReactNode }) {
@@ -60,6 +80,10 @@ export function Shell({ children }: { children: ReactNode }) {
   const user = session.status === 'signed-in' || session.status === 'expired' ? session.user : null;
 
   const installed = apps.data?.filter((a) => a.installed) ?? [];
+  const live = useLiveUpdates(apps.data);
+  const { pinned: pinnedIds } = useWindowPrefs();
+  const pinned = pinnedIds.flatMap((id) => installed.filter((a) => a.id === id));
+  const unpinned = installed.filter((a) => !pinnedIds.includes(a.id));
   const habitsOn = installed.some((a) => a.id === 'habit-tracker' && a.enabled);
   const habitCommands = useHabitCommands(habitsOn);
 
@@ -89,6 +113,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { id: 'nav:settings', group: 'Go to', label: 'Settings', icon: <Settings aria-hidden />, keywords: ['profile', 'preferences'], run: () => navigate('/settings/profile') },
     { id: 'nav:security', group: 'Go to', label: 'Settings: Security', icon: <Settings aria-hidden />, keywords: ['password', 'two-step', 'mfa', 'totp'], run: () => navigate('/settings/security') },
     { id: 'nav:sessions', group: 'Go to', label: 'Settings: Sessions', icon: <Settings aria-hidden />, keywords: ['devices'], run: () => navigate('/settings/sessions') },
+    { id: 'nav:notifications', group: 'Go to', label: 'Settings: Notifications', icon: <Settings aria-hidden />, keywords: ['mute', 'reminders', 'bell'], run: () => navigate('/settings/notifications') },
     ...installed.map((a) => ({
       id: `open:${a.id}`,
       group: 'Apps',
@@ -143,24 +168,20 @@ export function Shell({ children }: { children: ReactNode }) {
               Desktop
             </SideLink>
           </div>
+          {pinned.length > 0 && (
+            <div className="flex flex-col gap-0.5" data-testid="pinned-apps">
+              <p className="px-2.5 pb-1 text-xs font-medium text-muted">Pinned</p>
+              {pinned.map((a) => (
+                <AppLink key={a.id} app={a} />
+              ))}
+            </div>
+          )}
           <div className="flex flex-col gap-0.5">
             <p className="px-2.5 pb-1 text-xs font-medium text-muted">Apps</p>
             {installed.length === 0 && <p className="px-2.5 text-xs text-muted">None installed yet.</p>}
-            {installed.map((a) => (
-              <NavLink
-                key={a.id}
-                to={`/apps/${a.id}`}
-                className={({ isActive }) =>
-                  cn(
-                    'flex h-8 items-center gap-2.5 rounded-md px-1.5 text-sm transition-colors duration-(--k-duration-fast)',
-                    isActive ? 'bg-surface-3 font-medium text-fg' : 'text-muted hover:bg-surface-2 hover:text-fg',
-                    !a.enabled && 'opacity-60',
-                  )
-                }
-              >
-                <AppIcon icon={a.icon} size="sm" />
-                <span className="truncate">{a.name}</span>
-              </NavLink>
+            {installed.length > 0 && unpinned.length === 0 && <p className="px-2.5 text-xs text-muted">All pinned above.</p>}
+            {unpinned.map((a) => (
+              <AppLink key={a.id} app={a} />
             ))}
           </div>
           <div className="flex flex-col gap-0.5">
@@ -302,10 +323,19 @@ export function Shell({ children }: { children: ReactNode }) {
               </div>
             );
           })}
-          <div className="ml-auto md:hidden">
-            <Button size="icon-sm" variant="ghost" aria-label="Search or run a command" onClick={() => setPaletteOpen(true)}>
-              <Search aria-hidden />
-            </Button>
+          <div className="ml-auto flex items-center gap-1">
+            {live === 'retrying' && (
+              <span role="status" className="px-2 text-xs text-muted" data-testid="live-status">
+                Reconnecting…
+              </span>
+            )}
+            <span className="sr-only" role="status">{live === 'open' ? 'Live updates on' : ''}</span>
+            <div className="md:hidden">
+              <Button size="icon-sm" variant="ghost" aria-label="Search or run a command" onClick={() => setPaletteOpen(true)}>
+                <Search aria-hidden />
+              </Button>
+            </div>
+            <NotificationsBell apps={installed} />
           </div>
         </div>
         <main id="main" tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto outline-none">

@@ -69,3 +69,21 @@ export async function runAction<T>(app: string, action: string, params: object =
 }
 
 export { ApiError };
+
+// A POST whose answer is a stream (text/event-stream): the token attached and renewed like
+// `api`, errors before the stream starts thrown as ApiError (the JSON envelope); answers
+// the Response, its body unread.
+export async function apiStream(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  const opts: ApiOptions = { method: 'POST', body, signal, headers: { accept: 'text/event-stream' } };
+  let token = await waitForToken();
+  let res = await send(path, opts, token);
+  if (res.status === 401) {
+    token = await recoverFrom401(token);
+    res = await send(path, opts, token);
+  }
+  if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    await parse<unknown>(res); // throws the envelope's error
+    throw new ApiError(res.status, 'unexpected_answer', 'The server did not answer with a stream.');
+  }
+  return res;
+}

@@ -9,6 +9,8 @@ export interface PaletteCommand {
   keywords?: string[];
   icon?: ReactNode;
   shortcut?: string;
+  // A record found by search (a habit by name…): listed only once something is typed.
+  searchOnly?: boolean;
   // Runs after the palette closed.
   run: () => void;
 }

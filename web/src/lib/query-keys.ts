@@ -1,6 +1,6 @@
 // Every TanStack Query key of the desktop, in one place, so that a mutation in one feature
 // can invalidate what another shows without importing it — and so that live updates
-// (issue 5: events over /ws) can map an app's stream events onto these keys later.
+// (events over /ws, lib/live-queries.ts) map an app's stream events onto these keys.
 export const queryKeys = {
   me: ['me'] as const,
   sessions: ['auth', 'sessions'] as const,
@@ -24,4 +24,17 @@ export const queryKeys = {
   grants: ['grants'] as const,
   audit: (app: string | null) => ['audit', app ?? 'all'] as const,
   auditAll: ['audit'] as const,
+  notifications: {
+    all: ['notifications'] as const,
+    list: (unread: boolean) => ['notifications', 'list', unread] as const,
+    mutes: ['notifications', 'mutes'] as const,
+  },
+  desktop: ['desktop'] as const,
+  usage: ['usage'] as const,
+  agent: {
+    all: (app: string) => ['agent', app] as const,
+    conversations: (app: string) => ['agent', app, 'conversations'] as const,
+    conversation: (app: string, id: string) => ['agent', app, 'conversation', id] as const,
+  },
+  scoreTrend: (days: number) => ['app', 'dashboard', 'score-trend', days] as const,
 };

@@ -1,4 +1,4 @@
-import { forwardRef, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
+import { forwardRef, type InputHTMLAttributes, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 import { cn } from '@/lib/cn';
 
@@ -24,3 +24,10 @@ export const NativeSelect = forwardRef<HTMLSelectElement, SelectHTMLAttributes<H
     );
   },
 );
+
+export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(function Textarea(
+  { className, ...rest },
+  ref,
+) {
+  return <textarea ref={ref} className={cn(control, 'min-h-9 resize-none py-2', className)} {...rest} />;
+});

@@ -18,7 +18,8 @@ export function CommandPalette({
   commands: PaletteCommand[];
 }) {
   const [search, setSearch] = useState('');
-  const groups = [...new Set(commands.map((c) => c.group))];
+  const shown = search.trim() ? commands : commands.filter((c) => !c.searchOnly);
+  const groups = [...new Set(shown.map((c) => c.group))];
   const run = (c: PaletteCommand) => {
     onOpenChange(false);
     setSearch('');
@@ -46,7 +47,7 @@ export function CommandPalette({
               <Command.Input
                 value={search}
                 onValueChange={setSearch}
-                placeholder="Type a command or search… (try “log habit”)"
+                placeholder="Type a command or search your records… (try “log habit”)"
                 className="h-12 w-full bg-transparent text-sm text-fg outline-none placeholder:text-subtle"
               />
               <Kbd>Esc</Kbd>
@@ -59,7 +60,7 @@ export function CommandPalette({
                   heading={g}
                   className="[&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-medium [&_[cmdk-group-heading]]:text-muted"
                 >
-                  {commands
+                  {shown
                     .filter((c) => c.group === g)
                     .map((c) => (
                       <Command.Item

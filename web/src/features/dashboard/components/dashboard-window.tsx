@@ -8,6 +8,7 @@ import { isApiError } from '@/lib/api-error';
 import { useProductivityScore } from '../api/get-productivity-score';
 import { APP_ID } from '../types';
 import { ScoreRing } from './score-ring';
+import { ScoreTrend } from './score-trend';
 
 function pct(x: number) {
   return `${Math.round(x * 100)}%`;
@@ -63,6 +64,8 @@ export function DashboardWindow() {
           )}
         </div>
       </section>
+
+      <ScoreTrend />
 
       <div className="grid gap-5 md:grid-cols-2">
         <section aria-labelledby="breakdown-title" className="rounded-xl border border-line bg-surface p-5 shadow-raised">

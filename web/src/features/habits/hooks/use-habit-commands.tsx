@@ -1,4 +1,4 @@
-import { CheckCircle2, Circle, Plus } from 'lucide-react';
+import { Archive, CheckCircle2, Circle, Flame, Plus } from 'lucide-react';
 import { useNavigate } from '@/lib/router';
 
 import { toast } from '@/components/ui/toast';
@@ -26,6 +26,19 @@ export function useHabitCommands(enabled: boolean): PaletteCommand[] {
       run: () => navigate('/apps/habit-tracker?new=1'),
     },
   ];
+  // Records: every habit by name, found by typing part of it.
+  for (const h of habits.data?.habits ?? []) {
+    if (h.id.startsWith('optimistic-')) continue;
+    commands.push({
+      id: `habits:record:${h.id}`,
+      group: 'Records',
+      label: `${h.data.name}${h.data.archived ? ' (archived)' : ''} — habit, streak ${h.streak?.current ?? 0}`,
+      keywords: ['habit', 'record', h.data.name],
+      icon: h.data.archived ? <Archive aria-hidden /> : <Flame aria-hidden />,
+      searchOnly: true,
+      run: () => navigate(`/apps/habit-tracker?habit=${encodeURIComponent(h.id)}`),
+    });
+  }
   for (const h of habits.data?.habits ?? []) {
     if (h.data.archived || !h.due_today || h.id.startsWith('optimistic-')) continue;
     const name = h.data.name;

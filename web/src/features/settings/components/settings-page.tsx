@@ -1,4 +1,5 @@
 import { KeyRound, Laptop, Palette, UserRound } from 'lucide-react';
+import type { ComponentType, ReactNode } from 'react';
 import { NavLink, Navigate, useParams } from '@/lib/router';
 
 import { Page, PageHeader, Section } from '@/components/ui/page';
@@ -9,15 +10,26 @@ import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
 import { TwoStepSection } from './two-step-section';
 
-const SECTIONS = [
+// Sections other features offer (through app/), e.g. Notifications.
+export interface ExtraSettingsSection {
+  id: string;
+  label: string;
+  icon: ComponentType<{ className?: string; 'aria-hidden'?: boolean }>;
+  title: string;
+  description?: string;
+  node: ReactNode;
+}
+
+const BUILTIN = [
   { id: 'profile', label: 'Profile', icon: UserRound },
   { id: 'appearance', label: 'Appearance', icon: Palette },
   { id: 'security', label: 'Security', icon: KeyRound },
   { id: 'sessions', label: 'Sessions', icon: Laptop },
 ] as const;
 
-export function SettingsPage() {
+export function SettingsPage({ extra = [] }: { extra?: ExtraSettingsSection[] }) {
   const { section = 'profile' } = useParams();
+  const SECTIONS: Array<{ id: string; label: string; icon: ExtraSettingsSection['icon'] }> = [...BUILTIN, ...extra];
   if (!SECTIONS.some((s) => s.id === section)) return <Navigate to="/settings/profile" replace />;
   return (
     <Page>
@@ -57,6 +69,13 @@ export function SettingsPage() {
             </>
           )}
           {section === 'sessions' && <SessionsSection />}
+          {extra
+            .filter((x) => x.id === section)
+            .map((x) => (
+              <Section key={x.id} id={x.id} title={x.title} description={x.description}>
+                {x.node}
+              </Section>
+            ))}
         </div>
       </div>
     </Page>
