@@ -1,5 +1,6 @@
 #include "platform/realtime.h"
 
+#include <algorithm>
 #include <map>
 
 #include <sodium.h>
@@ -41,17 +42,43 @@ json::object error_message(std::string code, std::string message) {
   return {{"type", "error"}, {"code", std::move(code)}, {"message", std::move(message)}};
 }
 
+// {"type":"event","app_id","stream_id","seq","data"}, written out directly: the event's
+// data is serialized as it is, not copied into a message object first.
+std::string event_message(const bus::Event& e) {
+  std::string out = R"({"type":"event","app_id":)";
+  out += json::serialize(json::string_view(e.app_id));
+  out += R"(,"stream_id":)";
+  out += json::serialize(json::string_view(e.stream));
+  out += R"(,"seq":)";
+  out += std::to_string(e.seq);
+  out += R"(,"data":)";
+  out += json::serialize(e.data);
+  out += '}';
+  return out;
+}
+
 }  // namespace
+
+// A live event as every session of its user sees it: serialized once, the bytes shared by
+// all the sockets that send it.
+struct Realtime::Delivery {
+  std::string app_id;
+  std::string stream;
+  std::int64_t seq = 0;
+  std::shared_ptr<const std::string> bytes;
+};
 
 struct Realtime::Session : std::enable_shared_from_this<Session> {
   struct Sub {
     std::int64_t last = 0;        // the last sequence number delivered
     bool catching_up = true;      // replaying from the outbox: live events wait in `held`
-    std::map<std::int64_t, bus::Event> held;
+    std::map<std::int64_t, std::shared_ptr<const Delivery>> held;
   };
 
   Session(Realtime& rt, http::WebSocket& ws, std::string user, asio::any_io_executor ex)
       : rt(rt), ws(ws), user(std::move(user)), ex(std::move(ex)) {}
+
+  std::size_t group = kNoGroup;  // index of `ex` in Realtime::executors_
 
   Realtime& rt;
   http::WebSocket& ws;
@@ -65,27 +92,28 @@ struct Realtime::Session : std::enable_shared_from_this<Session> {
   }
 
   void send_event(const bus::Event& e) {
-    send({{"type", "event"}, {"app_id", e.app_id}, {"stream_id", e.stream}, {"seq", e.seq}, {"data", e.data}});
+    if (alive) ws.send(event_message(e));
   }
 
   // A live event (on the strand).
-  void live(const bus::Event& e) {
+  void live(const std::shared_ptr<const Delivery>& d) {
+    const Delivery& e = *d;
     auto it = subs.find({e.app_id, e.stream});
     if (!alive || it == subs.end()) return;
     Sub& s = it->second;
     if (e.seq <= s.last) return;  // a duplicate
     if (s.catching_up) {
-      s.held.emplace(e.seq, e);
+      s.held.emplace(e.seq, d);
       return;
     }
     if (e.seq == s.last + 1) {
       s.last = e.seq;
-      send_event(e);
+      ws.send_shared(e.bytes);
       return;
     }
     // A gap: something was lost between the outbox and here. Fill it from the outbox.
     s.catching_up = true;
-    s.held.emplace(e.seq, e);
+    s.held.emplace(e.seq, d);
     asio::co_spawn(ex, [self = shared_from_this(), key = it->first]() -> asio::awaitable<void> {
       co_await self->catch_up(key, std::nullopt);
     }, asio::detached);
@@ -126,7 +154,7 @@ struct Realtime::Session : std::enable_shared_from_this<Session> {
     s.catching_up = false;
     auto held = std::move(s.held);
     s.held.clear();
-    for (auto& [seq, e] : held) live(e);
+    for (auto& [seq, d] : held) live(d);
   }
 
   asio::awaitable<void> subscribe(const json::object& msg) {
@@ -201,14 +229,33 @@ void Realtime::attach(bus::Bus& bus) {
 }
 
 void Realtime::on_event(const bus::Event& event) {
-  std::vector<std::shared_ptr<Session>> targets;
+  // One batch per executor (the server runs its WebSockets on a few shared strands), each
+  // posted once and walked there; sessions on an executor of their own get a post each.
+  using Batch = std::vector<std::shared_ptr<Session>>;
+  std::vector<std::pair<asio::any_io_executor, Batch>> batches;
+  Batch single;
   {
     std::lock_guard lock(mu_);
     auto [from, to] = by_user_.equal_range(event.user_id);
-    for (auto it = from; it != to; ++it)
-      if (auto s = it->second.lock()) targets.push_back(std::move(s));
+    if (from == to) return;
+    batches.resize(executors_.size());
+    for (std::size_t i = 0; i < executors_.size(); ++i) batches[i].first = executors_[i];
+    for (auto it = from; it != to; ++it) {
+      auto s = it->second.lock();
+      if (!s) continue;
+      if (s->group == kNoGroup) single.push_back(std::move(s));
+      else batches[s->group].second.push_back(std::move(s));
+    }
   }
-  for (auto& s : targets) asio::post(s->ex, [s, event] { s->live(event); });
+  auto d = std::make_shared<const Delivery>(
+      Delivery{event.app_id, event.stream, event.seq, std::make_shared<const std::string>(event_message(event))});
+  for (auto& [ex, batch] : batches) {
+    if (batch.empty()) continue;
+    asio::post(ex, [batch = std::move(batch), d] {
+      for (const auto& s : batch) s->live(d);
+    });
+  }
+  for (auto& s : single) asio::post(s->ex, [s, d] { s->live(d); });
 }
 
 std::size_t Realtime::sessions() const {
@@ -245,6 +292,13 @@ asio::awaitable<void> Realtime::serve(http::WebSocket& ws, const std::string& us
   std::unordered_multimap<std::string, std::weak_ptr<Session>>::iterator entry;
   {
     std::lock_guard lock(mu_);
+    auto known = std::find(executors_.begin(), executors_.end(), ex);
+    if (known != executors_.end()) {
+      session->group = static_cast<std::size_t>(known - executors_.begin());
+    } else if (executors_.size() < kMaxGroups) {
+      session->group = executors_.size();
+      executors_.push_back(ex);
+    }
     entry = by_user_.emplace(user_id, session);
   }
   try {
