@@ -77,9 +77,12 @@ class Realtime {
  private:
   void on_event(const bus::Event& event);
 
-  // Executors seen so far, at most kMaxGroups (beyond: a post per session).
+  // One lane per executor seen so far, at most kMaxGroups (beyond: a post per session): the
+  // events waiting to be walked there, in order, a slice of sessions at a time.
+  struct Lane;
   static constexpr std::size_t kMaxGroups = 64;
   static constexpr std::size_t kNoGroup = static_cast<std::size_t>(-1);
+  static void run_lane(const std::shared_ptr<Lane>& lane);
 
   store::Store& store_;
   const kernel::registry::Catalog& catalog_;
@@ -88,7 +91,7 @@ class Realtime {
   RealtimeOptions opt_;
   mutable std::mutex mu_;
   std::unordered_multimap<std::string, std::weak_ptr<Session>> by_user_;
-  std::vector<asio::any_io_executor> executors_;
+  std::vector<std::shared_ptr<Lane>> lanes_;
 };
 
 }  // namespace krilin::platform
