@@ -3,14 +3,16 @@
 // checks, handler) is in pipeline.cpp, free of Beast.
 #include "http/server.h"
 
+#include <unistd.h>
+
+#include <array>
 #include <atomic>
-#include <deque>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -33,15 +35,24 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Upgraded WebSockets are spread over this many shared strands: enough to keep the I/O
+// threads busy, few enough that a fan-out posts a handful of batches.
+constexpr std::size_t kWsStrands = 8;
 
 namespace {
 
-// Per-connection state the stopper may touch; every field is used on the connection's
-// strand only (stop() posts there).
+class WsConnection;
+
+// Per-connection state the stopper may touch. `stream` and `idle` are used on the HTTP
+// session's strand only (stop() posts there); `strand`, `ws` and `handed_off` change once,
+// when the session hands an upgraded socket over to a WsConnection, under Impl::mu.
 struct Conn {
+  std::uint64_t id = 0;
   asio::any_io_executor strand;
   beast::tcp_stream* stream = nullptr;
   bool idle = true;
+  bool handed_off = false;  // a WsConnection owns the socket now, and ends the connection
+  std::weak_ptr<WsConnection> ws;
 };
 
 bool sane_request_id(std::string_view id) {
@@ -90,87 +101,15 @@ class ChunkWriter final : public ResponseWriter {
   std::size_t bytes_ = 0;
 };
 
-class WsConnection final : public WebSocket {
- public:
-  WsConnection(websocket::stream<beast::tcp_stream>& ws, const Request& req, std::size_t limit)
-      : ws_(ws), req_(req), limit_(limit), wake_(ws.get_executor()) {}
-
-  asio::awaitable<std::optional<std::string>> receive() override {
-    beast::flat_buffer buf;
-    auto [ec, n] = co_await ws_.async_read(buf, kTuple);
-    if (ec) {
-      closed_ = true;
-      wake_.cancel();
-      co_return std::nullopt;
-    }
-    co_return beast::buffers_to_string(buf.data());
-  }
-
-  bool send(std::string text) override {
-    if (closed_) return false;
-    if (queue_.size() >= limit_) {
-      // The client is not reading: close it rather than let the queue grow.
-      close(1008, "too slow: outgoing queue full");
-      return false;
-    }
-    queue_.push_back(std::move(text));
-    wake_.cancel();
-    return true;
-  }
-
-  void close(int code, std::string reason) override {
-    if (closed_) return;
-    closed_ = true;
-    close_code_ = code;
-    close_reason_ = std::move(reason);
-    wake_.cancel();
-  }
-
-  const Request& request() const override { return req_; }
-
-  // Drains the queue until the connection is closed, then sends the close frame.
-  asio::awaitable<void> writer() {
-    for (;;) {
-      while (!queue_.empty() && !(closed_ && close_code_ == 1008)) {
-        ws_.text(true);
-        auto [ec, n] = co_await ws_.async_write(asio::buffer(queue_.front()), kTuple);
-        if (ec) {
-          closed_ = true;
-          co_return;
-        }
-        queue_.pop_front();
-      }
-      if (closed_) break;
-      wake_.expires_at(asio::steady_timer::time_point::max());
-      co_await wake_.async_wait(kTuple);
-    }
-    queue_.clear();
-    if (close_code_ != 0 && ws_.is_open()) {
-      websocket::close_reason cr(static_cast<websocket::close_code>(close_code_), close_reason_);
-      co_await ws_.async_close(cr, kTuple);
-    }
-  }
-
-  void finish() { close(1000, "bye"); }
-
- private:
-  websocket::stream<beast::tcp_stream>& ws_;
-  const Request& req_;
-  std::size_t limit_;
-  asio::steady_timer wake_;
-  std::deque<std::string> queue_;
-  bool closed_ = false;
-  int close_code_ = 0;
-  std::string close_reason_;
-};
-
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io, ServerOptions o, std::shared_ptr<const Router> r, core::Metrics& m,
        Authenticator a)
       : io(io), opt(o), router(std::move(r)), metrics(m), authenticate(std::move(a)),
-        acceptor(asio::make_strand(io)) {}
+        acceptor(asio::make_strand(io)) {
+    for (std::size_t i = 0; i < kWsStrands; ++i) ws_strands.push_back(asio::make_strand(io));
+  }
 
   asio::io_context& io;
   ServerOptions opt;
@@ -187,12 +126,16 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   std::function<void()> on_done;
   bool done_called = false;
   std::unique_ptr<asio::steady_timer> grace_timer;
+  // Upgraded sockets are spread over these (round robin): few strands, so that a fan-out
+  // posts once per strand and walks its sockets there (platform::Realtime).
+  std::vector<asio::strand<asio::io_context::executor_type>> ws_strands;
+  std::atomic<std::size_t> next_ws_strand{0};
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<Conn> conn);
-  asio::awaitable<void> serve_websocket(beast::tcp_stream& stream,
-                                        bhttp::request_parser<bhttp::string_body>& parser,
-                                        Request& request);
+  asio::awaitable<void> upgrade(beast::tcp_stream& stream, bhttp::request_parser<bhttp::string_body>& parser,
+                                Request& request, Conn& conn);
+  void nudge(const std::shared_ptr<Conn>& c, bool hard);
   asio::awaitable<bool> serve_stream(beast::tcp_stream& stream, const Request& request, Response& response,
                                      unsigned version, bool head, bool keep_alive,
                                      std::chrono::steady_clock::time_point started);
@@ -203,6 +146,188 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 };
 
 namespace {
+
+// An upgraded WebSocket once its HTTP session has returned: the socket (moved onto one of
+// the server's shared WebSocket strands), Beast's websocket state, the trimmed upgrade
+// request and the outgoing queue — and no coroutine of its own. A write is started by
+// send() when none is in flight and the next one by the completion of the last; the only
+// coroutine is the route's handler (and receive() while it waits), and the only read
+// buffer a small inline one. Everything runs on the strand. Owned (shared_ptr) by the
+// handler's spawn and the pending operations; the last owner's release ends the connection
+// for the server.
+class WsConnection final : public WebSocket, public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(std::shared_ptr<Server::Impl> server, std::uint64_t id, tcp::socket socket, Request request,
+               std::unique_ptr<bhttp::request<bhttp::string_body>> upgrade,
+               std::chrono::steady_clock::time_point started)
+      : server_(std::move(server)), id_(id), ws_(std::move(socket)), req_(std::move(request)),
+        upgrade_(std::move(upgrade)), started_(started) {}
+
+  ~WsConnection() override { server_->ended(id_); }
+
+  // Answers the upgrade (101), then runs the route's handler. On the strand.
+  void start() {
+    const ServerOptions& opt = server_->opt;
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = opt.read_timeout;
+    t.idle_timeout = opt.ws_idle_timeout;
+    t.keep_alive_pings = true;
+    ws_.set_option(t);
+    ws_.read_message_max(opt.ws_max_message_bytes);
+    ws_.set_option(websocket::stream_base::decorator([rid = req_.request_id](websocket::response_type& res) {
+      res.set("X-Request-Id", rid);
+    }));
+    ws_.async_accept(*upgrade_, [self = shared_from_this()](beast::error_code ec) { self->accepted(ec); });
+  }
+
+  asio::awaitable<std::optional<std::string>> receive() override {
+    std::string message;
+    while (!gone_) {
+      auto [ec, n] = co_await ws_.async_read_some(asio::buffer(read_buf_), kTuple);
+      if (ec) {
+        gone();
+        break;
+      }
+      message.append(read_buf_.data(), n);
+      if (ws_.is_message_done()) co_return message;
+    }
+    co_return std::nullopt;
+  }
+
+  bool send(std::string text) override { return enqueue(Out{nullptr, std::move(text)}); }
+  bool send_shared(std::shared_ptr<const std::string> text) override { return enqueue(Out{std::move(text), {}}); }
+
+  void close(int code, std::string reason) override {
+    if (closed_) return;
+    closed_ = true;
+    code_ = code;
+    reason_ = std::move(reason);
+    // A client that does not read, or a server going away: what waits is dropped.
+    if (code == 1008 || code == 1001) drop_waiting();
+    if (!writing_) send_close();
+  }
+
+  const Request& request() const override { return req_; }
+
+  asio::any_io_executor executor() { return ws_.get_executor(); }
+
+  // The grace is over: the socket closes under whatever is pending.
+  void abort() {
+    beast::error_code ignored;
+    ws_.next_layer().close(ignored);
+  }
+
+ private:
+  // A queued message: bytes of its own or bytes shared with other sockets.
+  struct Out {
+    std::shared_ptr<const std::string> shared;
+    std::string own;
+    std::string_view bytes() const { return shared ? std::string_view(*shared) : std::string_view(own); }
+  };
+
+  void accepted(beast::error_code ec) {
+    upgrade_.reset();
+    server_->record(req_, 101, 0, started_);
+    if (ec) {
+      gone();
+      return;
+    }
+    auto self = shared_from_this();
+    asio::co_spawn(ws_.get_executor(), req_.route->ws(*this), [self](std::exception_ptr ep) {
+      if (ep) {
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          core::log_event(spdlog::level::err, "websocket handler threw", {{"error", e.what()}});
+          self->close(1011, "internal error");
+        }
+      }
+      self->close(1000, "bye");
+    });
+    if (server_->stopping) close(1001, "going away");
+  }
+
+  bool enqueue(Out out) {
+    if (closed_) return false;
+    if (waiting_.size() - head_ + (writing_ ? 1 : 0) >= server_->opt.ws_queue_limit) {
+      // The client is not reading: close it rather than let the queue grow.
+      close(1008, "too slow: outgoing queue full");
+      return false;
+    }
+    if (writing_) {
+      waiting_.push_back(std::move(out));
+    } else {
+      write(std::move(out));
+    }
+    return true;
+  }
+
+  void write(Out out) {
+    writing_ = true;
+    inflight_ = std::move(out);
+    std::string_view b = inflight_.bytes();
+    ws_.text(true);
+    ws_.async_write(asio::buffer(b.data(), b.size()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->written(ec); });
+  }
+
+  void written(beast::error_code ec) {
+    writing_ = false;
+    inflight_ = Out{};
+    if (ec) {
+      gone();
+      return;
+    }
+    if (head_ < waiting_.size()) {
+      Out next = std::move(waiting_[head_++]);
+      if (head_ == waiting_.size()) {
+        drop_waiting();
+      } else if (head_ >= 32) {
+        waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+      write(std::move(next));
+      return;
+    }
+    if (closed_) send_close();
+  }
+
+  void send_close() {
+    if (gone_ || close_sent_) return;
+    close_sent_ = true;
+    websocket::close_reason cr(static_cast<websocket::close_code>(code_), reason_);
+    ws_.async_close(cr, [self = shared_from_this()](beast::error_code) {});
+  }
+
+  void drop_waiting() {
+    std::vector<Out>().swap(waiting_);  // an idle socket keeps no capacity
+    head_ = 0;
+  }
+
+  void gone() {
+    gone_ = closed_ = true;
+    drop_waiting();
+  }
+
+  std::shared_ptr<Server::Impl> server_;
+  std::uint64_t id_;
+  websocket::stream<tcp::socket> ws_;
+  Request req_;
+  std::unique_ptr<bhttp::request<bhttp::string_body>> upgrade_;  // until answered
+  std::chrono::steady_clock::time_point started_;
+  Out inflight_;
+  std::vector<Out> waiting_;  // from head_ on
+  std::size_t head_ = 0;
+  bool writing_ = false;
+  bool closed_ = false;      // no more sends
+  bool gone_ = false;        // the peer closed or the socket failed
+  bool close_sent_ = false;
+  int code_ = 0;
+  std::string reason_;
+  // Messages from the client are small (subscribe, ping) and rare: they are read a little at
+  // a time into this rather than into a buffer sized for the largest, allocated while idle.
+  std::array<char, 256> read_buf_;
+};
 
 bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool head,
                                              const std::string& request_id, bool keep_alive) {
@@ -264,11 +389,12 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     {
       std::lock_guard lock(mu);
       id = next_id++;
+      conn->id = id;
       conns.emplace(id, conn);
     }
     active.fetch_add(1);
     asio::co_spawn(conn->strand, session(std::move(socket), conn),
-                   [self, id](std::exception_ptr ep) {
+                   [self, id, conn](std::exception_ptr ep) {
                      if (ep) {
                        try {
                          std::rethrow_exception(ep);
@@ -276,7 +402,8 @@ asio::awaitable<void> Server::Impl::accept_loop() {
                          core::log_event(spdlog::level::err, "connection failed", {{"error", e.what()}});
                        }
                      }
-                     self->ended(id);
+                     // An upgraded socket lives on in its WsConnection, which ends it.
+                     if (!conn->handed_off) self->ended(id);
                    });
   }
 }
@@ -385,7 +512,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
             if (!websocket::is_upgrade(h)) {
               response = envelope(ErrorKind::invalid_input, "websocket_required", "This address speaks WebSocket only.");
             } else {
-              co_await serve_websocket(stream, parser, request);
+              co_await upgrade(stream, parser, request, *conn);
               co_return;
             }
           } else {
@@ -477,43 +604,72 @@ asio::awaitable<bool> Server::Impl::serve_stream(beast::tcp_stream& stream, cons
   co_return ok && keep_alive && !stopping;
 }
 
-asio::awaitable<void> Server::Impl::serve_websocket(beast::tcp_stream& stream,
-                                                    bhttp::request_parser<bhttp::string_body>& parser,
-                                                    Request& request) {
+// Authenticates an upgrade request, then hands the socket over to a WsConnection on one of
+// the WebSocket strands and returns, so that the session's frame (its read buffer, parser
+// and request) does not live as long as the socket.
+asio::awaitable<void> Server::Impl::upgrade(beast::tcp_stream& stream,
+                                            bhttp::request_parser<bhttp::string_body>& parser,
+                                            Request& request, Conn& conn) {
   auto started = std::chrono::steady_clock::now();
   if (auto refused = co_await prepare(request, *router, authenticate)) {
     auto res = to_beast(*refused, parser.get().version(), false, request.request_id, false);
+    stream.expires_after(opt.write_timeout);
     co_await bhttp::async_write(stream, res, kTuple);
     record(request, refused->status, refused->body.size(), started);
     co_return;
   }
+  // What the handler keeps of the request: who, which route, the request id and address;
+  // not the headers, the target and query (the ticket) or a body.
+  request.headers = {};
+  request.query = {};
+  request.target = {};
+  request.body = {};
+  request.json = nullptr;
   stream.expires_never();
-  websocket::stream<beast::tcp_stream> ws(std::move(stream));
-  websocket::stream_base::timeout t{};
-  t.handshake_timeout = opt.read_timeout;
-  t.idle_timeout = opt.ws_idle_timeout;
-  t.keep_alive_pings = true;
-  ws.set_option(t);
-  ws.read_message_max(opt.ws_max_message_bytes);
-  std::string rid = request.request_id;
-  ws.set_option(websocket::stream_base::decorator([rid](websocket::response_type& res) {
-    res.set("X-Request-Id", rid);
-  }));
-  auto [aec] = co_await ws.async_accept(parser.release(), kTuple);
-  record(request, 101, 0, started);
-  if (aec) co_return;
-  WsConnection conn(ws, request, opt.ws_queue_limit);
-  using namespace asio::experimental::awaitable_operators;
-  auto run_handler = [&]() -> asio::awaitable<void> {
-    try {
-      co_await request.route->ws(conn);
-    } catch (const std::exception& e) {
-      core::log_event(spdlog::level::err, "websocket handler threw", {{"error", e.what()}});
-      conn.close(1011, "internal error");
-    }
-    conn.finish();
-  };
-  co_await (run_handler() && conn.writer());
+  tcp::socket http_socket = stream.release_socket();
+  beast::error_code ec;
+  const auto protocol = http_socket.local_endpoint(ec).protocol();
+  if (ec) co_return;
+  const auto native = http_socket.release(ec);
+  if (ec) co_return;
+  auto ex = ws_strands[next_ws_strand.fetch_add(1) % ws_strands.size()];
+  tcp::socket socket(ex);
+  socket.assign(protocol, native, ec);
+  if (ec) {
+    ::close(native);
+    co_return;
+  }
+  auto ws = std::make_shared<WsConnection>(shared_from_this(), conn.id, std::move(socket), std::move(request),
+                                           std::make_unique<bhttp::request<bhttp::string_body>>(parser.release()),
+                                           started);
+  {
+    std::lock_guard lock(mu);
+    conn.ws = ws;
+    conn.strand = ex;
+    conn.handed_off = true;
+  }
+  asio::post(ex, [ws] { ws->start(); });
+}
+
+// On the strand `c` had when stop() looked: an idle HTTP connection (or, `hard`, any) is
+// closed; a WebSocket is sent 1001 going away (or, `hard`, its socket closed) on its own.
+void Server::Impl::nudge(const std::shared_ptr<Conn>& c, bool hard) {
+  std::shared_ptr<WsConnection> ws;
+  bool handed_off;
+  {
+    std::lock_guard lock(mu);
+    ws = c->ws.lock();
+    handed_off = c->handed_off;
+  }
+  if (handed_off) {
+    if (ws)
+      asio::post(ws->executor(), [ws, hard] {
+        if (hard) ws->abort();
+        else ws->close(1001, "going away");
+      });
+    return;
+  }
+  if (c->stream && (hard || c->idle)) c->stream->socket().close();
 }
 
 void Server::Impl::ended(std::uint64_t id) {
@@ -577,34 +733,29 @@ void Server::start() {
 
 void Server::stop(std::function<void()> done) {
   auto impl = impl_;
-  std::vector<std::shared_ptr<Conn>> conns;
+  std::vector<std::pair<asio::any_io_executor, std::shared_ptr<Conn>>> conns;
   {
     std::lock_guard lock(impl->mu);
     if (impl->stopping.exchange(true)) return;
     impl->on_done = std::move(done);
-    for (auto& [id, c] : impl->conns) conns.push_back(c);
+    for (auto& [id, c] : impl->conns) conns.emplace_back(c->strand, c);
     impl->grace_timer = std::make_unique<asio::steady_timer>(impl->io, impl->opt.shutdown_grace);
   }
   asio::post(impl->acceptor.get_executor(), [impl] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
   });
-  // Idle keep-alive connections close now; busy ones finish their request first.
-  for (auto& c : conns)
-    asio::post(c->strand, [c] {
-      if (c->stream && c->idle) c->stream->socket().close();
-    });
+  // Idle keep-alive connections close now, WebSockets are told 1001 going away; busy
+  // requests finish first.
+  for (auto& [ex, c] : conns) asio::post(ex, [impl, c] { impl->nudge(c, false); });
   impl->grace_timer->async_wait([impl](beast::error_code ec) {
     if (ec) return;
-    std::vector<std::shared_ptr<Conn>> left;
+    std::vector<std::pair<asio::any_io_executor, std::shared_ptr<Conn>>> left;
     {
       std::lock_guard lock(impl->mu);
-      for (auto& [id, c] : impl->conns) left.push_back(c);
+      for (auto& [id, c] : impl->conns) left.emplace_back(c->strand, c);
     }
-    for (auto& c : left)
-      asio::post(c->strand, [c] {
-        if (c->stream) c->stream->socket().close();
-      });
+    for (auto& [ex, c] : left) asio::post(ex, [impl, c] { impl->nudge(c, true); });
     // Whatever still has not ended (a handler stuck past the grace) does not hold the
     // process: the caller stops the io_context.
     std::function<void()> done;

@@ -7,10 +7,18 @@
 // arrived (slow clients are disconnected), an idle deadline between keep-alive requests,
 // and a write deadline. Garbage gets 400 in the envelope, then the connection closes.
 //
-// Graceful stop: stop() closes the acceptor and idle connections at once; connections in
-// the middle of a request finish it and answer with `Connection: close`; after `grace`
-// the rest are closed. Then `done` runs (on an io thread). Thread-safe: stop() may be
-// called from any thread, once.
+// Streamed responses (Response::stream): the header with `Transfer-Encoding: chunked`, then
+// each ResponseWriter::write as one chunk, sent at once under the write deadline.
+//
+// WebSockets: once upgraded, a socket leaves its HTTP session (whose buffers are freed) for
+// one of a few shared strands, where its writes are chained from send() without a
+// coroutine of their own.
+//
+// Graceful stop: stop() closes the acceptor and idle connections at once and sends every
+// WebSocket a 1001 "going away" close frame; connections in the middle of a request (or of
+// a streamed response) finish it and answer with `Connection: close`; after `grace` the
+// rest are closed. Then `done` runs (on an io thread). Thread-safe: stop() may be called
+// from any thread, once.
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -386,5 +386,63 @@ TEST_F(ServerTest, WebSocketEchoAndSlowConsumerIsClosed) {
   EXPECT_LT(received, 20000);
 }
 
+TEST_F(ServerTest, WebSocketMessagesLargerThanTheReadChunkArriveWholeAndTooBigIsClosed1009) {
+  namespace beast = boost::beast;
+  namespace websocket = beast::websocket;
+  asio::io_context cio;
+  websocket::stream<tcp::socket> ws(cio);
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+  ws.handshake("127.0.0.1", "/ws");
+  std::string big(5000, 'y');
+  big += "end";
+  ws.write(asio::buffer(big));
+  beast::flat_buffer buf;
+  ws.read(buf);
+  EXPECT_EQ(beast::buffers_to_string(buf.data()), "echo:" + big);
+  ws.write(asio::buffer(std::string(70 * 1024, 'z')));
+  boost::system::error_code ec;
+  buf.consume(buf.size());
+  ws.read(buf, ec);
+  // The server fails the connection after its close frame: our answer to it may meet a
+  // closed socket.
+  EXPECT_TRUE(ec == websocket::error::closed || ec == asio::error::broken_pipe ||
+              ec == asio::error::connection_reset)
+      << ec.message();
+  EXPECT_EQ(ws.reason().code, 1009);
+}
+
+// Regression: stop() used to close nothing of an upgraded socket (it looked at the session's
+// moved-from stream) and waited out the whole grace.
+TEST_F(ServerTest, StopSendsEveryWebSocketGoingAwayAndDoesNotWaitForTheGrace) {
+  namespace beast = boost::beast;
+  namespace websocket = beast::websocket;
+  asio::io_context cio;
+  std::vector<std::unique_ptr<websocket::stream<tcp::socket>>> sockets;
+  for (int i = 0; i < 5; ++i) {
+    auto ws = std::make_unique<websocket::stream<tcp::socket>>(cio);
+    ws->next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+    ws->handshake("127.0.0.1", "/ws");
+    ws->write(asio::buffer(std::string("hi")));
+    beast::flat_buffer buf;
+    ws->read(buf);
+    sockets.push_back(std::move(ws));
+  }
+  std::promise<void> done;
+  auto started = std::chrono::steady_clock::now();
+  server->stop([&] { done.set_value(); });
+  stopped = true;
+  for (auto& ws : sockets) {
+    beast::flat_buffer buf;
+    boost::system::error_code ec;
+    ws->read(buf, ec);  // answers the close frame
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    EXPECT_EQ(ws->reason().code, 1001);
+    EXPECT_EQ(std::string(ws->reason().reason.data(), ws->reason().reason.size()), "going away");
+  }
+  ASSERT_EQ(done.get_future().wait_for(3s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);  // the grace is 2 s
+  EXPECT_EQ(server->active_connections(), 0u);
+}
+
 }  // namespace
 }  // namespace krilin::http

@@ -91,6 +91,9 @@ class WebSocket {
   virtual asio::awaitable<std::optional<std::string>> receive() = 0;
   // Queues a message; false when the socket is closed or was closed for falling behind.
   virtual bool send(std::string text) = 0;
+  // The same for bytes shared with other sockets (one serialization of an event for all of
+  // its subscribers): they are written as they are, never copied. The default copies.
+  virtual bool send_shared(std::shared_ptr<const std::string> text) { return send(*text); }
   virtual void close(int code, std::string reason) = 0;
   virtual const Request& request() const = 0;
 };

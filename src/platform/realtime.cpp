@@ -1,6 +1,9 @@
 #include "platform/realtime.h"
 
+#include <algorithm>
+#include <deque>
 #include <map>
+#include <utility>
 
 #include <sodium.h>
 
@@ -41,17 +44,42 @@ json::object error_message(std::string code, std::string message) {
   return {{"type", "error"}, {"code", std::move(code)}, {"message", std::move(message)}};
 }
 
+// {"type":"event","app_id","stream_id","seq","data"}, written out directly: the event's
+// data is serialized as it is, not copied into a message object first.
+std::string event_message(const bus::Event& e) {
+  std::string out = R"({"type":"event","app_id":)";
+  out += json::serialize(json::string_view(e.app_id));
+  out += R"(,"stream_id":)";
+  out += json::serialize(json::string_view(e.stream));
+  out += R"(,"seq":)";
+  out += std::to_string(e.seq);
+  out += R"(,"data":)";
+  out += json::serialize(e.data);
+  out += '}';
+  return out;
+}
+
 }  // namespace
+
+// A live event as every session of its user sees it: serialized once, the bytes shared by
+// all the sockets that send it.
+struct Realtime::Delivery {
+  std::pair<std::string, std::string> key;  // app, stream: as the subscriptions are keyed
+  std::int64_t seq = 0;
+  std::shared_ptr<const std::string> bytes;
+};
 
 struct Realtime::Session : std::enable_shared_from_this<Session> {
   struct Sub {
     std::int64_t last = 0;        // the last sequence number delivered
     bool catching_up = true;      // replaying from the outbox: live events wait in `held`
-    std::map<std::int64_t, bus::Event> held;
+    std::map<std::int64_t, std::shared_ptr<const Delivery>> held;
   };
 
   Session(Realtime& rt, http::WebSocket& ws, std::string user, asio::any_io_executor ex)
       : rt(rt), ws(ws), user(std::move(user)), ex(std::move(ex)) {}
+
+  std::size_t group = kNoGroup;  // index of its lane in Realtime::lanes_
 
   Realtime& rt;
   http::WebSocket& ws;
@@ -65,27 +93,29 @@ struct Realtime::Session : std::enable_shared_from_this<Session> {
   }
 
   void send_event(const bus::Event& e) {
-    send({{"type", "event"}, {"app_id", e.app_id}, {"stream_id", e.stream}, {"seq", e.seq}, {"data", e.data}});
+    if (alive) ws.send(event_message(e));
   }
 
   // A live event (on the strand).
-  void live(const bus::Event& e) {
-    auto it = subs.find({e.app_id, e.stream});
-    if (!alive || it == subs.end()) return;
+  void live(const std::shared_ptr<const Delivery>& d) {
+    const Delivery& e = *d;
+    if (!alive) return;
+    auto it = subs.find(e.key);  // no key built per socket
+    if (it == subs.end()) return;
     Sub& s = it->second;
     if (e.seq <= s.last) return;  // a duplicate
     if (s.catching_up) {
-      s.held.emplace(e.seq, e);
+      s.held.emplace(e.seq, d);
       return;
     }
     if (e.seq == s.last + 1) {
       s.last = e.seq;
-      send_event(e);
+      ws.send_shared(e.bytes);
       return;
     }
     // A gap: something was lost between the outbox and here. Fill it from the outbox.
     s.catching_up = true;
-    s.held.emplace(e.seq, e);
+    s.held.emplace(e.seq, d);
     asio::co_spawn(ex, [self = shared_from_this(), key = it->first]() -> asio::awaitable<void> {
       co_await self->catch_up(key, std::nullopt);
     }, asio::detached);
@@ -126,7 +156,7 @@ struct Realtime::Session : std::enable_shared_from_this<Session> {
     s.catching_up = false;
     auto held = std::move(s.held);
     s.held.clear();
-    for (auto& [seq, e] : held) live(e);
+    for (auto& [seq, d] : held) live(d);
   }
 
   asio::awaitable<void> subscribe(const json::object& msg) {
@@ -200,15 +230,85 @@ void Realtime::attach(bus::Bus& bus) {
   bus.subscribe([this](const bus::Event& e) { on_event(e); });
 }
 
+// The sessions of one event on one lane, walked from `next` on.
+struct Realtime::Lane {
+  struct Walk {
+    std::vector<std::shared_ptr<Session>> sessions;
+    std::size_t next = 0;
+    std::shared_ptr<const Delivery> d;
+  };
+  explicit Lane(asio::any_io_executor ex) : ex(std::move(ex)) {}
+  asio::any_io_executor ex;
+  std::mutex mu;
+  std::deque<Walk> pending;  // in event order
+  bool scheduled = false;    // a run_lane is posted or running
+};
+
+// On the lane's executor: delivers a slice of what is pending, in event order, then posts
+// itself again while more is left, so that a fan-out to thousands of sockets does not hold
+// the I/O thread from everything else (HTTP requests, write completions) until it is done.
+void Realtime::run_lane(const std::shared_ptr<Lane>& lane) {
+  constexpr std::size_t kSlice = 256;
+  std::size_t budget = kSlice;
+  for (;;) {
+    Lane::Walk* w;
+    {
+      std::lock_guard lock(lane->mu);
+      if (lane->pending.empty()) {
+        lane->scheduled = false;
+        return;
+      }
+      w = &lane->pending.front();  // stays put: the producer only appends
+    }
+    while (w->next < w->sessions.size() && budget > 0) {
+      auto& s = w->sessions[w->next++];
+      s->live(w->d);
+      s.reset();
+      --budget;
+    }
+    if (w->next == w->sessions.size()) {
+      std::lock_guard lock(lane->mu);
+      lane->pending.pop_front();
+    }
+    if (budget == 0) {
+      asio::post(lane->ex, [lane] { run_lane(lane); });
+      return;
+    }
+  }
+}
+
 void Realtime::on_event(const bus::Event& event) {
-  std::vector<std::shared_ptr<Session>> targets;
+  // One walk per lane (the server runs its WebSockets on a few shared strands), queued in
+  // event order and walked there; sessions on an executor of their own get a post each.
+  using Batch = std::vector<std::shared_ptr<Session>>;
+  std::vector<std::pair<std::shared_ptr<Lane>, Batch>> batches;
+  Batch single;
   {
     std::lock_guard lock(mu_);
     auto [from, to] = by_user_.equal_range(event.user_id);
-    for (auto it = from; it != to; ++it)
-      if (auto s = it->second.lock()) targets.push_back(std::move(s));
+    if (from == to) return;
+    batches.resize(lanes_.size());
+    for (std::size_t i = 0; i < lanes_.size(); ++i) batches[i].first = lanes_[i];
+    for (auto it = from; it != to; ++it) {
+      auto s = it->second.lock();
+      if (!s) continue;
+      if (s->group == kNoGroup) single.push_back(std::move(s));
+      else batches[s->group].second.push_back(std::move(s));
+    }
   }
-  for (auto& s : targets) asio::post(s->ex, [s, event] { s->live(event); });
+  auto d = std::make_shared<const Delivery>(
+      Delivery{{event.app_id, event.stream}, event.seq, std::make_shared<const std::string>(event_message(event))});
+  for (auto& [lane, batch] : batches) {
+    if (batch.empty()) continue;
+    bool post = false;
+    {
+      std::lock_guard lock(lane->mu);
+      lane->pending.push_back(Lane::Walk{std::move(batch), 0, d});
+      post = !std::exchange(lane->scheduled, true);
+    }
+    if (post) asio::post(lane->ex, [lane = lane] { run_lane(lane); });
+  }
+  for (auto& s : single) asio::post(s->ex, [s, d] { s->live(d); });
 }
 
 std::size_t Realtime::sessions() const {
@@ -245,6 +345,13 @@ asio::awaitable<void> Realtime::serve(http::WebSocket& ws, const std::string& us
   std::unordered_multimap<std::string, std::weak_ptr<Session>>::iterator entry;
   {
     std::lock_guard lock(mu_);
+    auto known = std::find_if(lanes_.begin(), lanes_.end(), [&](const auto& l) { return l->ex == ex; });
+    if (known != lanes_.end()) {
+      session->group = static_cast<std::size_t>(known - lanes_.begin());
+    } else if (lanes_.size() < kMaxGroups) {
+      session->group = lanes_.size();
+      lanes_.push_back(std::make_shared<Lane>(ex));
+    }
     entry = by_user_.emplace(user_id, session);
   }
   try {

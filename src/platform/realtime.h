@@ -20,13 +20,18 @@
 // outbox. The socket's outgoing queue is bounded (http::ServerOptions::ws_queue_limit): a
 // consumer that falls behind is closed with 1008. At most `max_subscriptions` per socket.
 //
-// Thread-safety: bus events arrive on any I/O thread and are posted to each session's
-// strand; everything of a session runs there.
+// Thread-safety: bus events arrive on any I/O thread; each event is serialized once and
+// its bytes shared by every socket that sends it, and posted once per executor the sessions
+// run on (http::Server runs WebSockets on a few shared strands), where its sessions are
+// walked in turn; everything of a session runs on its executor.
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -67,9 +72,17 @@ class Realtime {
   std::size_t sessions() const;
 
   struct Session;
+  struct Delivery;
 
  private:
   void on_event(const bus::Event& event);
+
+  // One lane per executor seen so far, at most kMaxGroups (beyond: a post per session): the
+  // events waiting to be walked there, in order, a slice of sessions at a time.
+  struct Lane;
+  static constexpr std::size_t kMaxGroups = 64;
+  static constexpr std::size_t kNoGroup = static_cast<std::size_t>(-1);
+  static void run_lane(const std::shared_ptr<Lane>& lane);
 
   store::Store& store_;
   const kernel::registry::Catalog& catalog_;
@@ -78,6 +91,7 @@ class Realtime {
   RealtimeOptions opt_;
   mutable std::mutex mu_;
   std::unordered_multimap<std::string, std::weak_ptr<Session>> by_user_;
+  std::vector<std::shared_ptr<Lane>> lanes_;
 };
 
 }  // namespace krilin::platform
