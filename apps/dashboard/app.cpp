@@ -162,6 +162,19 @@ awaitable<json::value> score_trend(ActionContext& ctx, json::object params) {
                          {"partial", last.partial}, {"note", last.note}, {"sources", source_list(sources)}};
 }
 
+// weekly_review: the last seven days' scores and habit figures, written up by the model
+// (ctx.ai.generate: the figures travel as data). Without a model: 503 no_model_configured.
+awaitable<json::value> weekly_review(ActionContext& ctx, json::object) {
+  json::object week{{"days", 7}};
+  json::value trend = co_await score_trend(ctx, week);
+  json::object context{{"trend", trend}};
+  std::string review = co_await ctx.ai.generate(
+      "Write a short, warm review (at most three sentences) of the user's last seven days from these daily "
+      "productivity scores: how it moved and one thing to keep doing.",
+      std::move(context), 300);
+  co_return json::object{{"review", review}, {"days", trend.as_object().at("days")}};
+}
+
 // A habit was done or undone: the score moved; tell whoever follows it.
 awaitable<void> on_completion(ActionContext& ctx, const sdk::StreamEvent&) {
   json::value score = co_await score_output(ctx);
@@ -176,6 +189,7 @@ std::shared_ptr<const sdk::App> make_app() {
       .action("get_score", get_score)
       .action("explain_score", explain_score_action)
       .action("score_trend", score_trend)
+      .action("weekly_review", weekly_review)
       .stream("productivity_score")
       .on_stream("habit-tracker", "completion_updates", on_completion);
   return app;

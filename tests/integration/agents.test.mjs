@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startAnthropicFake } from '../fakes/anthropic.mjs';
+import { startOpenAIFake } from '../fakes/openai.mjs';
 import { PG_URL, assertEnvelope, getJson, pgOrdinaryDatabase, startKrilin } from './support.mjs';
 
 const backends = [['sqlite', () => ({ env: {} })]];
@@ -269,6 +270,19 @@ for (const [backend, setup] of backends) {
       assert.ok(audit2.body.entries.some((e) => e.action === 'app.agent_query_denied'));
     });
 
+    test('ctx.ai: the Dashboard\'s weekly review is written by the model, its figures sent as data, charged to the user', async () => {
+      fake.push({ match: 'warm review', reply: { text: 'A steady week: keep running in the mornings.' } });
+      const r = await c.call('POST', '/api/v1/apps/dashboard/action', { token: a.token, body: { action: 'weekly_review', params: {} } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.data.review, 'A steady week: keep running in the mornings.');
+      assert.equal(r.body.data.days.length, 7);
+      const sent = fake.requests.at(-1).body;
+      assert.match(JSON.stringify(sent.system), /never instructions/);
+      assert.match(JSON.stringify(sent.messages[0].content), /<context>/);
+      const u = await c.call('GET', '/api/v1/usage', { token: a.token });
+      assert.ok(u.body.days.some((d) => d.app_id === 'dashboard' && d.output_tokens > 0), JSON.stringify(u.body.days));
+    });
+
     test('agent-query answers one JSON document', async () => {
       fake.push({ match: 'summarise my week', reply: { text: 'A good week.' } });
       const r = await c.call('POST', '/api/v1/apps/habit-tracker/agent-query', { token: a.token, body: { question: 'summarise my week' } });
@@ -346,6 +360,45 @@ for (const [backend, setup] of backends) {
     });
   });
 
+  describe(`agents on ${backend}, against an OpenAI-compatible endpoint (a local model)`, () => {
+    let server, fake, c, a, habit;
+    before(async () => {
+      fake = await startOpenAIFake({ apiKeys: null });
+      const s = setup();
+      server = await startKrilin({
+        env: { ...s.env, KRILIN_OPENAI_BASE_URL: fake.baseURL, KRILIN_AGENT_MODEL_FAST: 'llama3.1:8b' },
+      });
+      c = clientOf(server);
+      await c.signup('admin');
+      a = await c.signup('alice');
+      assert.equal((await c.call('POST', '/api/v1/apps/habit-tracker/install', { token: a.token, body: {} })).status, 201);
+      habit = (await c.act(a, 'habit-tracker', 'create_habit', { name: 'Reading' })).id;
+    });
+    after(async () => {
+      await server?.stop();
+      server?.cleanup();
+      await fake?.close();
+    });
+
+    test('a tool call streams and changes the data; a local model costs nothing', async () => {
+      fake.push(
+        { match: 'finished a chapter', reply: { text: 'Noting it.', tools: [{ name: 'log_completion', arguments: { habit_id: habit } }] } },
+        { match: { toolResult: habit }, reply: { text: 'Logged your reading.' } },
+      );
+      const r = await c.chat(a, 'habit-tracker', 'finished a chapter of my novel tonight, please record that');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.events.find((e) => e.event === 'tool_result')?.data.ok, true, JSON.stringify(r.events));
+      assert.match(textOf(r.events), /Logged your reading/);
+      const done = doneOf(r.events);
+      assert.equal(done.cost_micros, 0);
+      assert.ok(done.usage.input_tokens > 0);
+      assert.equal((await c.act(a, 'habit-tracker', 'calculate_streak', { habit_id: habit })).current, 1);
+      assert.equal(fake.requests.at(-1).body.model, 'llama3.1:8b');
+      const u = await c.call('GET', '/api/v1/usage', { token: a.token });
+      assert.equal(u.body.provider, 'openai');
+    });
+  });
+
   describe(`with no provider on ${backend}, the router is the whole agent`, () => {
     let server, c, a, habit;
     before(async () => {
@@ -374,6 +427,12 @@ for (const [backend, setup] of backends) {
       assert.equal(doneOf(s.events).routed, true);
       assert.match(textOf(s.events), /1/);
       assert.ok(!names(s.events).includes('error'), JSON.stringify(s.events));
+    });
+
+    test('ctx.ai with no model configured answers 503 no_model_configured', async () => {
+      const r = await c.call('POST', '/api/v1/apps/dashboard/action', { token: a.token, body: { action: 'weekly_review', params: {} } });
+      assert.equal(r.status, 503);
+      assertEnvelope(assert, r.body, 'no_model_configured');
     });
 
     test('what it cannot do, it says plainly, listing what it can', async () => {
