@@ -216,3 +216,45 @@ TEST_F(AgentTest, ToolResultsAreWrappedAsDataAndErrorsComeBackAsIsError) {
 
 }  // namespace
 }  // namespace krilin::agents
+
+namespace krilin::agents {
+namespace {
+
+TEST_F(AgentTest, AgentsAskingEachOtherInALoopAreStoppedAndAudited) {
+  run(installer_->install(alice_.user_id, "dashboard", {}, "127.0.0.1"));
+  // Granted and no loop: Habit Tracker's router answers the Dashboard.
+  auto answer = run(host_->ask_agent(alice_, "dashboard", "habit-tracker", "list my habits"));
+  EXPECT_EQ(answer.at("routed"), true);
+  // Habit Tracker already asking (it is in the chain): the Dashboard asking it back is a loop.
+  auto refused = [&](std::vector<std::string> chain, const std::string& consumer, const std::string& provider) {
+    try {
+      run(host_->ask_agent(alice_, consumer, provider, "list my habits", std::move(chain)));
+    } catch (const Exception& e) {
+      return e.error();
+    }
+    ADD_FAILURE() << "not refused";
+    return Error{};
+  };
+  auto loop = refused({"habit-tracker"}, "dashboard", "habit-tracker");
+  EXPECT_EQ(loop.code, "agent_loop");
+  EXPECT_EQ(loop.kind, ErrorKind::conflict);
+  EXPECT_NE(loop.message.find("habit-tracker → dashboard → habit-tracker"), std::string::npos) << loop.message;
+  EXPECT_EQ(refused({}, "dashboard", "dashboard").code, "agent_loop");
+  // Habit Tracker never declared that it asks the Dashboard's agent.
+  EXPECT_EQ(refused({}, "habit-tracker", "dashboard").code, "undeclared_dependency");
+  // Each one audited: one allowed, three denied with their reasons.
+  kernel::grants::AuditQuery q;
+  q.app = "dashboard";
+  auto page = run(grants_->audit_page(alice_.user_id, q));
+  int allowed = 0, denied = 0;
+  for (const auto& e : page.entries) {
+    const auto action = e.at("action").as_string();
+    allowed += action == "app.agent_query";
+    denied += action == "app.agent_query_denied";
+  }
+  EXPECT_EQ(allowed, 1);
+  EXPECT_EQ(denied, 3);
+}
+
+}  // namespace
+}  // namespace krilin::agents
