@@ -139,7 +139,7 @@ test('create a habit, check it today: the streak and the desktop widgets follow,
   await screen('desktop');
 
   // The other tab caught up without a reload (tabs of one browser tell each other; other
-  // devices refetch when their window regains focus until live updates arrive).
+  // devices hear it over /ws: live.test.mjs).
   const other = second.getByRole('region', { name: 'Habit streaks widget' });
   await other.getByText('Read 10 pages').waitFor();
   await other.getByText('Streak: 1 day, best 1').waitFor();
