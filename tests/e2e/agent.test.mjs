@@ -1,10 +1,8 @@
 // The agent chat of an app, end to end, against the fake Anthropic API (tests/fakes): the
-// reply streams into the side panel of Habit Tracker's window, the tool call the model makes
-// changes the habit (the checkbox follows), a message for the model alone streams its text
-// and its token cost, and a destructive request ("archive …", which the offline router or
-// the model may take) stops at a confirmation card showing the exact arguments; approving it
-// archives the habit. The history lists and reopens the conversation. axe on the panel in
-// light and dark.
+// reply streams into the side panel of Habit Tracker's window, the tool call it makes changes
+// the habit (the checkbox follows), and a destructive request ("archive …") stops at a
+// confirmation card showing the exact arguments; approving it archives the habit. axe on the
+// panel in light and dark.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -13,6 +11,10 @@ import { startAnthropicFake } from '../fakes/anthropic.mjs';
 import { getJson, startKrilin } from '../integration/support.mjs';
 import { checkPrerequisites, checkScreen, launch, newContext, WEB_DIR } from './support.mjs';
 
+// The paths covered: a phrasing the offline router does not take (the model's tool call logs
+// the habit), a message for the model alone (its text streams, the turn shows its token cost),
+// "archive …" (taken by the router or the model) waiting on the confirmation card, and the
+// history listing and reopening the conversation.
 let server, fake, browser, page, token, habit, hasChat;
 const email = `agent.${randomBytes(4).toString('hex')}@example.com`;
 const password = 'correct horse battery staple';
