@@ -2,7 +2,7 @@
 // web/dist, driven in Debian's Chromium. One person's first session, in order: sign up,
 // onboarding installs Habit Tracker and the Dashboard, a habit is created and checked, the
 // streak and the desktop's widgets follow (in a second tab too, without a reload — tabs of
-// one browser tell each other; live updates over /ws come with issue 5), the palette logs a
+// one browser tell each other; live.test.mjs covers other devices over /ws), the palette logs a
 // habit, dashboards are added and changed, uninstalling Habit Tracker shows its dependents,
 // a session ended elsewhere is signed in again without losing what was typed, TOTP is turned
 // on and used to sign in again. Every screen passes axe-core (no serious or critical
@@ -139,7 +139,7 @@ test('create a habit, check it today: the streak and the desktop widgets follow,
   await screen('desktop');
 
   // The other tab caught up without a reload (tabs of one browser tell each other; other
-  // devices refetch when their window regains focus until live updates arrive).
+  // devices hear it over /ws: live.test.mjs).
   const other = second.getByRole('region', { name: 'Habit streaks widget' });
   await other.getByText('Read 10 pages').waitFor();
   await other.getByText('Streak: 1 day, best 1').waitFor();

@@ -198,6 +198,7 @@ for (const [backend, env] of backends) {
       const me = await call('GET', '/api/v1/me', a.access_token);
       assert.equal(me.status, 200);
       assert.equal(me.body.name, 'alice');
+      assert.equal((await call('GET', '/api/v1/me/desktop', a.access_token)).body.dashboards[0]?.name, 'secret dashboard of alice');
       const after = (await call('GET', '/api/v1/auth/sessions', a.access_token)).body.sessions.map((s) => s.id);
       assert.deepEqual(after, aSessions);
       const streak = await call('POST', '/api/v1/apps/habit-tracker/action', a.access_token,

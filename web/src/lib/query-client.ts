@@ -2,9 +2,9 @@ import { QueryClient } from '@tanstack/react-query';
 
 import { isApiError } from './api-error';
 
-// Server state: fresh for 5 s, refetched when the window regains focus (how another device
-// catches up until live updates arrive with issue 5; tabs of this browser: tab-sync.ts), retried only for failures that may
-// pass (network, 5xx, overload) — never for a 4xx.
+// Server state: fresh for 5 s, refetched when the window regains focus (a safety net beside
+// the live updates over /ws, lib/live.ts, and the tab sync, tab-sync.ts), retried only for
+// failures that may pass (network, 5xx, overload) — never for a 4xx.
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
