@@ -169,12 +169,13 @@ struct AgentService::Impl {
     return prompt;
   }
 
-  // The app's actions as tools (all of them for a user's own agent; the non-destructive ones
-  // when another app asks), and ask_app when the manifest may ask other agents.
+  // The app's actions as tools (all of them for a user's own agent; only the read_only ones
+  // when another app asks — an action reached through another app never runs without the
+  // user's yes, and there is nobody to ask), and ask_app when the manifest may ask other agents.
   std::vector<Tool> tools_for(const kernel::registry::AppSpec& s, bool interactive) const {
     std::vector<Tool> tools;
     for (const auto& [name, def] : s.actions) {
-      if (def.destructive && !interactive) continue;
+      if (!interactive && !def.read_only) continue;
       Tool t;
       t.name = name;
       t.description = def.description + (def.destructive ? " (Destructive: the user is asked to confirm first.)" : "");
@@ -1034,8 +1035,9 @@ asio::awaitable<json::object> AgentService::agent_query(const AppHost::Active& p
   auto rc = co_await im.route_context(call.tx, spec, provider.user);
   if (auto match = im.router->match(spec.id, question, rc)) {
     const auto& def = spec.actions.at(match->action);
-    if (def.destructive)
-      co_return json::object{{"answer", spec.name + " needs your confirmation for that; ask it in " + spec.name + "."},
+    if (!def.read_only)
+      co_return json::object{{"answer", "That would change your data in " + spec.name +
+                                            ", which another app may not do for you; ask " + spec.name + " directly."},
                              {"routed", true}, {"tool_calls", json::array{}}, {"cost_micros", 0}};
     auto result = co_await im.host.run_action(provider, call, def, match->params, depth);
     tool_calls.push_back(json::object{{"name", match->action}, {"input", match->params}, {"ok", true}});
@@ -1081,9 +1083,9 @@ asio::awaitable<json::object> AgentService::agent_query(const AppHost::Active& p
       r.kind = Block::Kind::tool_result;
       r.tool_use_id = u.id;
       auto def = spec.actions.find(u.name);
-      if (def == spec.actions.end() || def->second.destructive) {
+      if (def == spec.actions.end() || !def->second.read_only) {
         r.is_error = true;
-        r.text = def == spec.actions.end() ? "Unknown tool." : "This action needs the user's confirmation, which cannot be asked here.";
+        r.text = def == spec.actions.end() ? "Unknown tool." : "Only reading actions may run when another app asks.";
       } else {
         try {
           auto out = co_await im.host.run_action(provider, call, def->second,

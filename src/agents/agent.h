@@ -76,7 +76,7 @@ struct Turn {
   std::optional<std::string> confirmation; // confirm: the confirmation id
   bool approve = false;
   json::object paused;                     // confirm: the paused turn's state
-  bool interactive = true;                 // false for agent-query: nobody to confirm
+  bool interactive = true;                 // false: nobody to confirm (unused by the routes today)
 };
 
 class AgentService final : public platform::AgentGateway {

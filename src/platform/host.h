@@ -154,7 +154,7 @@ class AgentGateway {
  public:
   virtual ~AgentGateway() = default;
   // `provider`'s agent answering `question` for the call's user without a user to confirm
-  // anything (non-destructive tools only), its tool calls run within `call` at `depth`.
+  // anything (read_only actions only), its tool calls run within `call` at `depth`.
   // Answers {"answer", "routed", "tool_calls", "cost_micros"}.
   virtual asio::awaitable<json::object> agent_query(const AppHost::Active& provider, AppHost::Call& call,
                                                     std::string question, int depth) = 0;

@@ -89,7 +89,7 @@ class AppHandle {
   virtual asio::awaitable<json::value> query(std::string action, json::object params) = 0;
   // Asks the other app's agent a question (declared with `uses.agent`, and the user's
   // `agent` grant): answers {"answer", "routed", "tool_calls", "cost_micros"}. The other agent
-  // runs without a user to confirm anything, so it uses only non-destructive actions. Agents
+  // runs without a user to confirm anything, so it runs only its read_only actions. Agents
   // asking each other in a loop (A asks B asks A) are stopped: conflict `agent_loop`; past
   // the call depth, conflict `call_depth_exceeded`. Its model calls are charged to the
   // user's daily budget (429 `budget_exceeded`). Audited as `app.agent_query`.
