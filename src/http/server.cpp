@@ -619,11 +619,12 @@ asio::awaitable<void> Server::Impl::upgrade(beast::tcp_stream& stream,
     co_return;
   }
   // What the handler keeps of the request: who, which route, the request id and address;
-  // not the headers, the target and query (the ticket) or a body.
-  request.headers = {};
-  request.query = {};
-  request.target = {};
-  request.body = {};
+  // not the headers, the target and query (the ticket) or a body — nor their capacity
+  // (`x = {}` would keep it: an empty initializer list).
+  std::vector<std::pair<std::string, std::string>>().swap(request.headers);
+  request.query.clear();
+  std::string().swap(request.target);
+  std::string().swap(request.body);
   request.json = nullptr;
   stream.expires_never();
   tcp::socket http_socket = stream.release_socket();
