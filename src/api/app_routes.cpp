@@ -85,18 +85,6 @@ std::optional<std::int64_t> parse_int(const std::map<std::string, std::string>& 
 }
 
 // An entity tag for a record answer ("<version>"), and If-Match as an expected version.
-std::optional<std::int64_t> if_match(const Request& req) {
-  auto h = req.header("if-match");
-  if (!h) return std::nullopt;
-  std::string_view v = *h;
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || p != v.data() + v.size() || n < 1)
-    throw Exception(Error::invalid("invalid_if_match", "If-Match takes the record's version as an entity tag, e.g. \"3\"."));
-  return n;
-}
 
 const char* kPlanSchema = R"({"type":"object","required":["app","install","optional","integrations","permissions"],
   "properties":{"app":{"type":"string"},"install":{"type":"array","items":{"type":"object","required":["id","name","version","optional"]}},
@@ -217,7 +205,7 @@ void add_app_routes(http::Router& router, AppDeps deps) {
         const json::object& body = req.json.as_object();
         json::object params;
         if (const json::value* p = body.if_contains("params")) params = p->as_object();
-        if (auto v = if_match(req); v && !params.contains("expected_version")) params["expected_version"] = *v;
+        if (auto v = if_match(req, 1, "record"); v && !params.contains("expected_version")) params["expected_version"] = *v;
         json::value data = co_await host->action(caller_of(req), req.param("id"), std::string(body.at("action").as_string()),
                                                  std::move(params));
         std::optional<std::int64_t> version;

@@ -44,18 +44,6 @@ const char* kUpdate =
 const char* kUpdateIf =
     "UPDATE user_desktops SET document = $2, version = version + 1, updated_at = $3 WHERE user_id = $1 AND version = $4";
 
-std::optional<std::int64_t> if_match(const Request& req) {
-  auto h = req.header("if-match");
-  if (!h) return std::nullopt;
-  std::string_view v = *h;
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || p != v.data() + v.size() || n < 0)
-    throw Exception(Error::invalid("invalid_if_match", "If-Match takes the desktop's version as an entity tag, e.g. \"3\"."));
-  return n;
-}
 
 Response answer(json::object doc, std::int64_t version) {
   json::object out;
@@ -104,7 +92,7 @@ void add_desktop_routes(http::Router& router, store::Store& store) {
       {Method::put, "/api/v1/me/desktop",
        "Replace the caller's desktop. If-Match: \"<version>\" makes it conditional (409 version_conflict when stale).", "me",
        kDocumentSchema, kAnswerSchema, [&store](Request& req) -> asio::awaitable<Response> {
-         const auto expected = if_match(req);
+         const auto expected = if_match(req, 0, "desktop");
          std::string text = json::serialize(req.json);
          if (text.size() > kMaxDesktopBytes)
            throw Exception(Error{ErrorKind::payload_too_large, "desktop_too_large",

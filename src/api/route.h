@@ -2,6 +2,8 @@
 // One way to declare a route for a signed-in user: the route table is data (schemas for
 // OpenAPI and body validation), and every route of app_routes, notification_routes and
 // schedule_routes is this shape. An empty `request` means the route takes no body.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,5 +22,9 @@ struct UserRoute {
 };
 
 void add_user_route(http::Router& router, UserRoute route);
+
+// If-Match as an expected version: `"3"` (or W/"3") → 3; absent → nothing. A value that is
+// not a whole number ≥ `min` is 400 `invalid_if_match`, the message naming `what` carries it.
+std::optional<std::int64_t> if_match(const http::Request& req, std::int64_t min, std::string_view what);
 
 }  // namespace krilin::api
