@@ -39,16 +39,11 @@ TEST(Routes, EveryRouteDeclaresItsSchemas) {
   http::HttpClient outbound;
   kernel::auth::OidcLogin oidc(*st, outbound, clock, {"https://id.example.com", "krilin", "secret", "https://k/cb"});
   add_auth_routes(router, *auth, &oidc);
-  std::vector<json::value> manifests;
-  std::map<std::string, std::shared_ptr<const sdk::App>> code;
-  for (const auto& b : apps::all_apps()) {
-    manifests.push_back(json::parse(b.manifest_json));
-    code.emplace(b.app->id(), b.app);
-  }
-  auto catalog = kernel::registry::Catalog::build(manifests).value();
+  auto bundled = platform::load_apps(apps::all_apps()).value();
+  const auto& catalog = bundled.catalog;
   kernel::registry::Installer installer(*st, catalog, clock);
   kernel::grants::Grants grants(*st, clock);
-  platform::AppHost host(*st, catalog, grants, clock, code);
+  platform::AppHost host(*st, catalog, grants, clock, bundled.code);
   add_app_routes(router, {.installer = &installer, .host = &host, .grants = &grants});
   auto problems = http::check_route_schemas(router);
   EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());

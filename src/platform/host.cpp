@@ -304,12 +304,10 @@ class AppsImpl final : public sdk::Apps {
   AppsImpl(AppHost& host, const AppHost::Active& self, AppHost::Call& call, int depth)
       : host_(host), self_(self), call_(call), depth_(depth) {}
   asio::awaitable<bool> is_installed(std::string app_id) override {
-    try {
-      co_await host_.require_active(call_.db(host_.store()), self_.user.id, app_id);
-      co_return true;
-    } catch (const Exception& e) {
-      if (e.error().kind != ErrorKind::not_found && e.error().kind != ErrorKind::conflict) throw;
-    }
+    auto active = co_await host_.try_active(call_.db(host_.store()), self_.user.id, app_id);
+    if (active) co_return true;
+    if (active.error().kind != ErrorKind::not_found && active.error().kind != ErrorKind::conflict)
+      throw Exception(active.error());
     co_return false;
   }
   std::unique_ptr<sdk::AppHandle> get(std::string app_id) override {
@@ -453,6 +451,30 @@ asio::awaitable<AppHost::Active> AppHost::require_active(store::Executor& db, co
     throw Exception(std::move(e));
   }
   co_return Active{sdk::User{user_id, store::as_text(rows.rows[0][0])}, spec, apps_.at(app_id).get()};
+}
+
+Result<AppSet> load_apps(const std::vector<sdk::AppBundle>& bundles) {
+  std::vector<json::value> manifests;
+  std::map<std::string, std::shared_ptr<const sdk::App>> code;
+  for (const auto& b : bundles) {
+    manifests.push_back(json::parse(b.manifest_json));
+    code.emplace(b.app->id(), b.app);
+  }
+  auto catalog = kernel::registry::Catalog::build(manifests);
+  if (!catalog) return catalog.error();
+  return AppSet{std::move(catalog.value()), std::move(code)};
+}
+
+asio::awaitable<Result<AppHost::Active>> AppHost::try_active(store::Executor& db, const std::string& user_id,
+                                                             const std::string& app_id) {
+  // The error is kept, and returned outside the handler (no co_return inside a catch).
+  std::optional<Error> failed;
+  try {
+    co_return co_await require_active(db, user_id, app_id);
+  } catch (const Exception& e) {
+    failed = e.error();
+  }
+  co_return std::move(*failed);
 }
 
 asio::awaitable<json::value> AppHost::run_action(const Active& who, Call& call, const ActionDef& def,
@@ -669,14 +691,8 @@ asio::awaitable<json::value> AppHost::cross_read(const Active& consumer, Call& c
     co_return co_await deny(Error::forbidden("undeclared_dependency", consumer.spec->name + " did not declare that it uses " +
                                                                           kind + " '" + name.substr(0, 64) + "' of " +
                                                                           provider_id.substr(0, 64) + "."));
-  std::optional<Active> provider;
-  std::optional<Error> unavailable;
-  try {
-    provider = co_await require_active(call.db(store_), user, provider_id);
-  } catch (const Exception& e) {
-    unavailable = e.error();
-  }
-  if (unavailable) co_return co_await deny(std::move(*unavailable));
+  Result<Active> provider = co_await try_active(call.db(store_), user, provider_id);
+  if (!provider) co_return co_await deny(provider.error());
   bool needs_grant = true;
   const ActionDef* action = nullptr;
   const OutputDef* output = nullptr;
@@ -728,14 +744,8 @@ asio::awaitable<json::object> AppHost::agent_query(const Active& consumer, Call&
     co_return co_await deny(Error::forbidden("undeclared_dependency", consumer.spec->name +
                                                                           " did not declare that it asks the agent of " +
                                                                           provider_id.substr(0, 64) + "."));
-  std::optional<Active> provider;
-  std::optional<Error> unavailable;
-  try {
-    provider = co_await require_active(call.db(store_), user, provider_id);
-  } catch (const Exception& e) {
-    unavailable = e.error();
-  }
-  if (unavailable) co_return co_await deny(std::move(*unavailable));
+  Result<Active> provider = co_await try_active(call.db(store_), user, provider_id);
+  if (!provider) co_return co_await deny(provider.error());
   auto state = co_await kernel::grants::Grants::state(call.db(store_), user, consumer.spec->id, provider_id, "agent", "agent");
   if (state == GrantState::revoked)
     co_return co_await deny(Error::forbidden("grant_revoked", "You revoked " + consumer.spec->name + "'s access to " +

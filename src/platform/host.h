@@ -118,6 +118,8 @@ class AppHost {
     store::Executor& db(store::Store& s) const { return tx ? static_cast<store::Executor&>(*tx) : s; }
   };
   asio::awaitable<Active> require_active(store::Executor& db, const std::string& user_id, const std::string& app_id);
+  // The same, with the refusal (unknown_app, app_not_installed, app_disabled) as a value.
+  asio::awaitable<Result<Active>> try_active(store::Executor& db, const std::string& user_id, const std::string& app_id);
   asio::awaitable<json::value> run_action(const Active& who, Call& call, const kernel::registry::ActionDef& def,
                                           json::object params, int depth);
   asio::awaitable<json::value> run_output(const Active& who, Call& call, const kernel::registry::OutputDef& def,
@@ -148,6 +150,14 @@ class AppHost {
   AgentGateway* agents_ = nullptr;
   std::map<std::string, std::shared_ptr<const sdk::App>> apps_;
 };
+
+// The apps this binary carries, as the platform needs them: the catalog of their manifests
+// and their code by id. Failures: the catalog's problems (Catalog::build), as one Error.
+struct AppSet {
+  kernel::registry::Catalog catalog;
+  std::map<std::string, std::shared_ptr<const sdk::App>> code;
+};
+Result<AppSet> load_apps(const std::vector<sdk::AppBundle>& bundles);
 
 // What the platform asks of the agents layer (src/agents implements it).
 class AgentGateway {

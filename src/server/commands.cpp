@@ -303,20 +303,15 @@ int cmd_serve(const core::Config& config) {
 
   // The app platform: the catalog of every app compiled in, the installer, grants and the
   // host that dispatches calls to the apps' code.
-  std::vector<json::value> manifests;
-  std::map<std::string, std::shared_ptr<const sdk::App>> app_code;
-  for (const auto& bundle : apps::all_apps()) {
-    manifests.push_back(json::parse(bundle.manifest_json));
-    app_code.emplace(bundle.app->id(), bundle.app);
-  }
-  auto catalog = kernel::registry::Catalog::build(manifests);
-  if (!catalog) {
-    std::cerr << "krilin: the built-in apps are inconsistent:\n" << catalog.error().message << "\n";
+  auto loaded = platform::load_apps(apps::all_apps());
+  if (!loaded) {
+    std::cerr << "krilin: the built-in apps are inconsistent:\n" << loaded.error().message << "\n";
     return 1;
   }
+  const kernel::registry::Catalog* catalog = &loaded->catalog;
   kernel::registry::Installer installer(*st, *catalog, clock);
   kernel::grants::Grants grants(*st, clock);
-  platform::AppHost app_host(*st, *catalog, grants, clock, std::move(app_code));
+  platform::AppHost app_host(*st, *catalog, grants, clock, loaded->code);
   // Real time: the bus (Redis when configured, so that every instance sees every event),
   // the outbox dispatcher (which also runs the apps' stream handlers) and /ws.
   std::unique_ptr<bus::Bus> event_bus =

@@ -22,13 +22,9 @@ using platform::Caller;
 class RouterThroughTheHost : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<json::value> manifests;
-    std::map<std::string, std::shared_ptr<const sdk::App>> code;
-    for (const auto& b : apps::all_apps()) {
-      manifests.push_back(json::parse(b.manifest_json));
-      code.emplace(b.app->id(), b.app);
-    }
-    catalog_ = std::make_unique<Catalog>(Catalog::build(manifests).value());
+    auto loaded = platform::load_apps(apps::all_apps()).value();
+    auto code = std::move(loaded.code);
+    catalog_ = std::make_unique<kernel::registry::Catalog>(std::move(loaded.catalog));
     installer_ = std::make_unique<kernel::registry::Installer>(*store_, *catalog_, clock_);
     grants_ = std::make_unique<kernel::grants::Grants>(*store_, clock_);
     host_ = std::make_unique<AppHost>(*store_, *catalog_, *grants_, clock_, code);
