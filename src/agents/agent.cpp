@@ -433,7 +433,6 @@ struct AgentService::Impl {
     co_return rc;
   }
 
-  std::string cannot_text(const std::string& app_id) const { return router->fallback(app_id); }
 };
 
 namespace {
@@ -541,16 +540,29 @@ struct Run {
     listening = co_await sink(event, std::move(data));
   }
 
+  asio::awaitable<void> emit_text(const std::string& text) {
+    json::object ev{{"delta", text}};
+    co_await emit("text", std::move(ev));
+  }
+
+  // A reply the platform writes itself (router, no model, cancelled): streamed, stored, done.
+  asio::awaitable<void> say(const std::string& reply, const std::string& why, bool routed) {
+    co_await emit_text(reply);
+    co_await im.append(turn.caller.user_id, turn.conversation_id, "assistant", one_text(reply));
+    stop_reason = why;
+    co_await finish("completed", routed);
+  }
+
   asio::awaitable<void> fail(const Error& e) { co_await emit("error", error_json(e)); }
 
   asio::awaitable<void> finish(const std::string& status, bool routed) {
-    json::object ev1{{"conversation_id", turn.conversation_id},
+    json::object summary{{"conversation_id", turn.conversation_id},
                                        {"status", status},
                                        {"routed", routed},
                                        {"stop_reason", stop_reason},
                                        {"usage", usage_json(usage)},
                                        {"cost_micros", cost}};
-    co_await emit("done", std::move(ev1));
+    co_await emit("done", std::move(summary));
   }
 
   // Runs one action as the agent's tool call: its result, or the error as the model sees it.
@@ -588,13 +600,13 @@ struct Run {
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         std::move(p));
     const auto& def = spec.actions.at(action);
-    json::object ev2{{"id", id},
+    json::object ask{{"id", id},
                                                         {"tool_call_id", tool_call_id},
                                                         {"app_id", spec.id},
                                                         {"action", action},
                                                         {"input", input},
                                                         {"description", def.description}};
-    co_await emit("confirmation_required", std::move(ev2));
+    co_await emit("confirmation_required", std::move(ask));
     co_await finish("awaiting_confirmation", state.at("origin").as_string() == "router");
   }
 
@@ -611,9 +623,9 @@ struct Run {
       if (!known) {
         result.is_error = true;
         result.text = "Unknown tool '" + clip(call.name, 64) + "'. The tools are the ones listed.";
-        json::object ev3{{"id", call.id}, {"name", call.name}, {"ok", false},
+        json::object unknown{{"id", call.id}, {"name", call.name}, {"ok", false},
                                                   {"error", json::object{{"code", "unknown_tool"}, {"message", result.text}}}};
-        co_await emit("tool_result", std::move(ev3));
+        co_await emit("tool_result", std::move(unknown));
         results.push_back(std::move(result));
         continue;
       }
@@ -625,9 +637,9 @@ struct Run {
           if (!approved) {
             result.is_error = true;
             result.text = "The user declined: nothing was changed.";
-            json::object ev4{{"id", call.id}, {"name", call.name}, {"ok", false},
+            json::object declined{{"id", call.id}, {"name", call.name}, {"ok", false},
                                                       {"error", json::object{{"code", "declined"}, {"message", result.text}}}};
-            co_await emit("tool_result", std::move(ev4));
+            co_await emit("tool_result", std::move(declined));
             results.push_back(std::move(result));
             continue;
           }
@@ -640,14 +652,14 @@ struct Run {
           json::array uses, done;
           for (const auto& b : tool_uses) uses.push_back(block_json(b));
           for (const auto& b : results) done.push_back(block_json(b));
-          json::object ev5{{"origin", "model"}, {"tool_uses", uses}, {"index", i}, {"results", done}};
-          co_await pause(std::move(ev5), call.id,
+          json::object state{{"origin", "model"}, {"tool_uses", uses}, {"index", i}, {"results", done}};
+          co_await pause(std::move(state), call.id,
                          call.name, call.input);
           co_return false;
         }
       }
-      json::object ev6{{"id", call.id}, {"name", call.name}, {"input", call.input}};
-      co_await emit("tool_call", std::move(ev6));
+      json::object started{{"id", call.id}, {"name", call.name}, {"input", call.input}};
+      co_await emit("tool_call", std::move(started));
       json::object input = call.input.is_object() ? call.input.as_object() : json::object{};
       // No structured bindings in coroutines: g++ 12 does not keep them in the frame.
       std::pair<bool, json::value> outcome = co_await run_action(call.name, std::move(input));
@@ -792,8 +804,8 @@ struct Run {
       json::object slots;
       for (const auto& slot : match.slots) slots[slot.first] = slot.second;
       m["slots"] = slots;
-      json::object ev8{{"origin", "router"}, {"match", m}, {"tool_call_id", call_id}};
-      co_await pause(std::move(ev8), call_id, match.action,
+      json::object state{{"origin", "router"}, {"match", m}, {"tool_call_id", call_id}};
+      co_await pause(std::move(state), call_id, match.action,
                      input);
       co_return;
     }
@@ -801,8 +813,8 @@ struct Run {
   }
 
   asio::awaitable<void> routed_run(const IntentMatch& match, const std::string& call_id) {
-    json::object ev9{{"id", call_id}, {"name", match.action}, {"input", match.params}};
-    co_await emit("tool_call", std::move(ev9));
+    json::object started{{"id", call_id}, {"name", match.action}, {"input", match.params}};
+    co_await emit("tool_call", std::move(started));
     std::pair<bool, json::value> outcome = co_await run_action(match.action, match.params);
     const bool ok = outcome.first;
     json::value& value = outcome.second;
@@ -816,11 +828,7 @@ struct Run {
       reply = "I couldn't do that: " + str_of(value.as_object().at("error").as_object(), "message");
     }
     co_await emit("tool_result", std::move(ev));
-    json::object ev10{{"delta", reply}};
-    co_await emit("text", std::move(ev10));
-    co_await im.append(turn.caller.user_id, turn.conversation_id, "assistant", one_text(reply));
-    stop_reason = "end_turn";
-    co_await finish("completed", true);
+    co_await say(reply, "end_turn", true);
   }
 
   asio::awaitable<void> resume() {
@@ -839,12 +847,7 @@ struct Run {
       if (turn.approve) {
         co_await routed_run(match, str_of(st, "tool_call_id"));
       } else {
-        const std::string reply = "Cancelled: nothing was changed.";
-        json::object ev11{{"delta", reply}};
-        co_await emit("text", std::move(ev11));
-        co_await im.append(turn.caller.user_id, turn.conversation_id, "assistant", one_text(reply));
-        stop_reason = "end_turn";
-        co_await finish("completed", true);
+        co_await say("Cancelled: nothing was changed.", "end_turn", true);
       }
       co_return;
     }
@@ -868,12 +871,7 @@ struct Run {
       co_return;
     }
     if (!provider) {
-      const std::string reply = im.cannot_text(spec.id);
-      json::object ev12{{"delta", reply}};
-      co_await emit("text", std::move(ev12));
-      co_await im.append(turn.caller.user_id, turn.conversation_id, "assistant", one_text(reply));
-      stop_reason = "no_model";
-      co_await finish("completed", true);
+      co_await say(im.router->fallback(spec.id), "no_model", true);
       co_return;
     }
     co_await model_loop();
@@ -893,8 +891,8 @@ asio::awaitable<void> AgentService::run(Turn turn, EventSink sink) {
     }
     Run r{im, provider_.get(), turn, sink, *who.spec, who.user};
     r.deadline = std::chrono::steady_clock::now() + im.options.turn_budget;
-    json::object ev13{{"conversation_id", turn.conversation_id}};
-    co_await r.emit("conversation", std::move(ev13));
+    json::object first{{"conversation_id", turn.conversation_id}};
+    co_await r.emit("conversation", std::move(first));
     try {
       if (turn.confirmation)
         co_await r.resume();
@@ -1045,7 +1043,7 @@ asio::awaitable<json::object> AgentService::agent_query(const AppHost::Active& p
                            {"tool_calls", std::move(tool_calls)}, {"cost_micros", 0}};
   }
   if (!provider_)
-    co_return json::object{{"answer", im.cannot_text(spec.id)}, {"routed", true}, {"tool_calls", json::array{}},
+    co_return json::object{{"answer", im.router->fallback(spec.id)}, {"routed", true}, {"tool_calls", json::array{}},
                            {"cost_micros", 0}};
   co_await im.check_budget(db, provider.user.id);
   const std::string model = im.model_for(spec);
